@@ -1,0 +1,49 @@
+/**
+ * The basic directory node: one dag-pb node whose links are the entries,
+ * sorted by name bytes (as `@ipld/dag-pb` `prepare` sorts them).
+ */
+
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
+import { InvalidDirectoryError } from '../errors.js'
+import { invalidNameReason } from '../names.js'
+import type { DirectoryEntry } from '../index.js'
+import type { Mtime } from 'ipfs-unixfs'
+
+export interface BasicNode {
+  entries: DirectoryEntry[]
+  mode?: number
+  mtime?: Mtime
+}
+
+export function encodeBasic (node: BasicNode): Uint8Array {
+  const data = new UnixFS({ type: 'directory', mode: node.mode, mtime: node.mtime })
+  return dagPb.encode(dagPb.prepare({
+    Data: data.marshal(),
+    Links: node.entries.map(entry => ({ Name: entry.name, Hash: entry.cid, Tsize: Number(entry.size) }))
+  }))
+}
+
+/** The entries of a decoded basic directory node, after checking its link names */
+export function basicEntries (pb: dagPb.PBNode): DirectoryEntry[] {
+  const entries: DirectoryEntry[] = []
+  const seen = new Set<string>()
+
+  for (const link of pb.Links) {
+    const name = link.Name
+    const reason = invalidNameReason(name)
+    if (name == null || reason != null) {
+      throw new InvalidDirectoryError(`Directory link name ${JSON.stringify(name)} is invalid: ${reason}`)
+    }
+    if (seen.has(name)) {
+      throw new InvalidDirectoryError(`Directory has the name ${JSON.stringify(name)} twice`)
+    }
+    if (link.Tsize == null) {
+      throw new InvalidDirectoryError(`Directory link ${JSON.stringify(name)} has no Tsize`)
+    }
+    seen.add(name)
+    entries.push({ name, cid: link.Hash, size: BigInt(link.Tsize) })
+  }
+
+  return entries
+}

@@ -1,0 +1,47 @@
+import * as dagPb from '@ipld/dag-pb'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { concat } from 'uint8arrays/concat'
+import { InvalidBlockError } from './errors.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { Blockstore } from 'interface-blockstore'
+
+export type BlockReader = Pick<Blockstore, 'get'>
+export type BlockWriter = Pick<Blockstore, 'put'>
+
+/** The whole block: interface-blockstore 7 streams it in chunks */
+export async function readBlock (blockstore: BlockReader, cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of blockstore.get(cid, options)) {
+    chunks.push(chunk)
+  }
+  return chunks.length === 1 ? chunks[0] : concat(chunks)
+}
+
+/** Hashes a dag-pb block, stores it and returns its CID */
+export async function writeDagPb (blockstore: BlockWriter, bytes: Uint8Array, version: 0 | 1, options: AbortOptions = {}): Promise<CID> {
+  const digest = await sha256.digest(bytes)
+  const cid = version === 0 ? CID.createV0(digest) : CID.createV1(dagPb.code, digest)
+  await blockstore.put(cid, bytes, options)
+  return cid
+}
+
+/**
+ * A child's cumulative DAG size, as the importer computes a link's Tsize:
+ * a raw block's length, or a dag-pb block's length plus its links' Tsize.
+ */
+export async function cumulativeSize (blockstore: BlockReader, cid: CID, options: AbortOptions = {}): Promise<bigint> {
+  const bytes = await readBlock(blockstore, cid, options)
+  if (cid.code !== dagPb.code) {
+    return BigInt(bytes.length)
+  }
+
+  let node: dagPb.PBNode
+  try {
+    node = dagPb.decode(bytes)
+  } catch (err: any) {
+    throw new InvalidBlockError(`Child ${cid} is not valid dag-pb`, { cause: err })
+  }
+  return node.Links.reduce((total, link) => total + BigInt(link.Tsize ?? 0), BigInt(bytes.length))
+}
+

@@ -1,0 +1,84 @@
+/**
+ * Typed errors in Helia's style: one class per failure, a stable `name` that
+ * callers and tests match on (never the message), and `{ cause }` when wrapping.
+ */
+
+/** An argument is out of range or malformed: a bad name, fanout, threshold or option */
+export class InvalidParametersError extends Error {
+  static name = 'InvalidParametersError'
+  name = 'InvalidParametersError'
+
+  constructor (message = 'Invalid parameters', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A block that should hold a UnixFS directory or HAMT shard holds something else */
+export class NotADirectoryError extends Error {
+  static name = 'NotADirectoryError'
+  name = 'NotADirectoryError'
+
+  constructor (message = 'Not a UnixFS directory', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A HAMT shard node breaks the layout rules: hash type, fanout, bitfield, link names, depth, duplicates */
+export class InvalidShardError extends Error {
+  static name = 'InvalidShardError'
+  name = 'InvalidShardError'
+
+  constructor (message = 'Invalid HAMT shard', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A block could not be decoded as dag-pb, or a child block as any supported codec */
+export class InvalidBlockError extends Error {
+  static name = 'InvalidBlockError'
+  name = 'InvalidBlockError'
+
+  constructor (message = 'Invalid block', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A block fetch failed for a reason other than the caller's abort */
+export class BlockFetchError extends Error {
+  static name = 'BlockFetchError'
+  name = 'BlockFetchError'
+
+  constructor (message = 'Could not fetch block', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** The directory, or the Helia component that owns it, has been stopped */
+export class NotStartedError extends Error {
+  static name = 'NotStartedError'
+  name = 'NotStartedError'
+
+  constructor (message = 'Not started', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A name that should be absent is present (`cp` without `force`) */
+export class AlreadyExistsError extends Error {
+  static name = 'AlreadyExistsError'
+  name = 'AlreadyExistsError'
+
+  constructor (message = 'Already exists', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A basic directory node breaks the rules: a bad or repeated link name, a link without Tsize */
+export class InvalidDirectoryError extends Error {
+  static name = 'InvalidDirectoryError'
+  name = 'InvalidDirectoryError'
+
+  constructor (message = 'Invalid directory', options?: ErrorOptions) {
+    super(message, options)
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * HAMT shard node <-> dag-pb bytes, with every layout rule checked on decode.
+ *
+ * A decoded node is accepted only if it re-encodes to exactly the bytes it
+ * came from: the layout is canonical (one encoding per set of links), so any
+ * block that passes every named check yet differs on re-encode carries
+ * something this reader would silently drop, and is refused.
+ */
+
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
+import { equals } from 'uint8arrays/equals'
+import { InvalidBlockError, InvalidShardError, NotADirectoryError } from '../errors.js'
+import { invalidNameReason } from '../names.js'
+import { decodeUnixFSData } from '../unixfs-data.js'
+import { HASH_TYPE_MURMUR3_X64_64, hashName, maxDepth, slotAt } from './hash.js'
+import type { Mtime } from 'ipfs-unixfs'
+import type { CID } from 'multiformats/cid'
+
+/** A link to an entry of the directory: `prefix + name` */
+export interface ShardEntryLink {
+  kind: 'entry'
+  slot: number
+  name: string
+  cid: CID
+  size: bigint
+}
+
+/** A link to a sub-shard: the prefix alone */
+export interface ShardChildLink {
+  kind: 'shard'
+  slot: number
+  cid: CID
+  size: bigint
+}
+
+export type ShardLink = ShardEntryLink | ShardChildLink
+
+export interface ShardNode {
+  fanout: number
+  /** In ascending slot order */
+  links: ShardLink[]
+  /** Only on the root */
+  mode?: number
+  mtime?: Mtime
+}
+
+/** Where a node sits: its depth, the slots leading to it, and the fanout its parent declared */
+export interface ShardPosition {
+  path: readonly number[]
+  parentFanout?: number
+}
+
+const MAX_FANOUT = 1024
+
+/** log2 of a fanout, after checking it is a power of two, a multiple of 8 and at most 1024 */
+export function fanoutBits (fanout: number): number {
+  if (!Number.isSafeInteger(fanout) || fanout < 8 || fanout > MAX_FANOUT || (fanout & (fanout - 1)) !== 0) {
+    throw new InvalidShardError(`HAMT: fanout ${fanout} is not a power of two from 8 to ${MAX_FANOUT}`)
+  }
+  return Math.log2(fanout)
+}
+
+/** Width of a link-name prefix: the hex digits of `fanout - 1` */
+export function prefixWidth (fanout: number): number {
+  return (fanout - 1).toString(16).length
+}
+
+export function slotPrefix (slot: number, width: number): string {
+  return slot.toString(16).toUpperCase().padStart(width, '0')
+}
+
+/** The bitfield as a big-endian integer whose bit i is slot i, leading zero bytes stripped */
+export function encodeBitfield (slots: Iterable<number>): Uint8Array {
+  let highest = -1
+  const list = [...slots]
+  for (const slot of list) {
+    highest = Math.max(highest, slot)
+  }
+  const bytes = new Uint8Array(highest < 0 ? 0 : (highest >> 3) + 1)
+  for (const slot of list) {
+    bytes[bytes.length - 1 - (slot >> 3)] |= 1 << (slot & 7)
+  }
+  return bytes
+}
+
+export function encodeShard (node: ShardNode): Uint8Array {
+  const width = prefixWidth(node.fanout)
+  const data = new UnixFS({
+    type: 'hamt-sharded-directory',
+    data: encodeBitfield(node.links.map(link => link.slot)),
+    fanout: BigInt(node.fanout),
+    hashType: BigInt(HASH_TYPE_MURMUR3_X64_64),
+    mode: node.mode,
+    mtime: node.mtime
+  })
+
+  return dagPb.encode({
+    Data: data.marshal(),
+    Links: node.links.map(link => ({
+      Name: slotPrefix(link.slot, width) + (link.kind === 'entry' ? link.name : ''),
+      Hash: link.cid,
+      Tsize: Number(link.size)
+    }))
+  })
+}
+
+export function decodeDagPb (bytes: Uint8Array): dagPb.PBNode {
+  try {
+    return dagPb.decode(bytes)
+  } catch (err: any) {
+    throw new InvalidBlockError('Block is not valid dag-pb', { cause: err })
+  }
+}
+
+const UPPER_HEX = /^[0-9A-F]+$/
+
+/** Decodes and checks a shard node found at `position`. Throws a typed error for any rule it breaks. */
+export function decodeShard (bytes: Uint8Array, position: ShardPosition): ShardNode {
+  const isRoot = position.path.length === 0
+  const pb = decodeDagPb(bytes)
+
+  if (pb.Data == null) {
+    throw isRoot ? new NotADirectoryError('Node has no UnixFS data') : new InvalidShardError('HAMT: sub-shard has no UnixFS data')
+  }
+
+  const { unixfs, hashType } = decodeUnixFSData(pb.Data)
+
+  if (unixfs.type !== 'hamt-sharded-directory') {
+    const message = `HAMT: expected a shard node, found UnixFS type ${unixfs.type}`
+    throw isRoot ? new NotADirectoryError(message) : new InvalidShardError(message)
+  }
+  if (hashType !== HASH_TYPE_MURMUR3_X64_64) {
+    throw new InvalidShardError(`HAMT: hashType ${hashType ?? 'absent'} is not murmur3-x64-64 (0x22)`)
+  }
+  if (unixfs.fanout == null) {
+    throw new InvalidShardError('HAMT: fanout absent')
+  }
+
+  const fanout = Number(unixfs.fanout)
+  const bits = fanoutBits(fanout)
+  if (position.parentFanout != null && fanout !== position.parentFanout) {
+    throw new InvalidShardError(`HAMT: sub-shard fanout ${fanout} differs from its parent's ${position.parentFanout}`)
+  }
+
+  const depth = position.path.length
+  if (depth >= maxDepth(bits)) {
+    throw new InvalidShardError(`HAMT: node at depth ${depth} is deeper than a 64-bit hash allows at fanout ${fanout}`)
+  }
+
+  const bitfield = unixfs.data ?? new Uint8Array(0)
+  if (bitfield.length > fanout / 8) {
+    throw new InvalidShardError(`HAMT: bitfield of ${bitfield.length} bytes is longer than fanout/8`)
+  }
+  if (pb.Links.length > fanout) {
+    throw new InvalidShardError(`HAMT: ${pb.Links.length} links exceed the fanout ${fanout}`)
+  }
+  if (!isRoot && pb.Links.length === 0) {
+    throw new InvalidShardError('HAMT: empty sub-shard')
+  }
+
+  const width = prefixWidth(fanout)
+  const links: ShardLink[] = []
+  const childCids = new Set<string>()
+
+  for (const link of pb.Links) {
+    const label = link.Name
+    if (label == null || label.length < width) {
+      throw new InvalidShardError(`HAMT: link name ${JSON.stringify(label)} is shorter than the ${width}-character prefix`)
+    }
+    const prefix = label.slice(0, width)
+    if (!UPPER_HEX.test(prefix)) {
+      throw new InvalidShardError(`HAMT: link prefix ${JSON.stringify(prefix)} is not upper-case hex`)
+    }
+    const slot = parseInt(prefix, 16)
+    if (slot >= fanout) {
+      throw new InvalidShardError(`HAMT: link prefix ${prefix} is not below the fanout ${fanout}`)
+    }
+    const previous = links.at(-1)
+    if (previous != null && previous.slot >= slot) {
+      throw new InvalidShardError(`HAMT: link prefix ${prefix} is out of order or repeats a slot`)
+    }
+    if (link.Tsize == null) {
+      throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no Tsize`)
+    }
+    const size = BigInt(link.Tsize)
+
+    if (label.length === width) {
+      const key = link.Hash.multihash.bytes.toString()
+      if (childCids.has(key)) {
+        throw new InvalidShardError(`HAMT: sub-shard ${link.Hash} is linked from more than one slot`)
+      }
+      childCids.add(key)
+      links.push({ kind: 'shard', slot, cid: link.Hash, size })
+      continue
+    }
+
+    const name = label.slice(width)
+    const reason = invalidNameReason(name)
+    if (reason != null) {
+      throw new InvalidShardError(`HAMT: entry name ${JSON.stringify(name)} is invalid: ${reason}`)
+    }
+    const hash = hashName(name)
+    for (let d = 0; d <= depth; d++) {
+      const expected = d < depth ? position.path[d] : slot
+      if (slotAt(hash, d, bits) !== expected) {
+        throw new InvalidShardError(`HAMT: entry ${JSON.stringify(name)} does not hash to its position (depth ${d})`)
+      }
+    }
+    links.push({ kind: 'entry', slot, name, cid: link.Hash, size })
+  }
+
+  const node: ShardNode = { fanout, links }
+  if (isRoot) {
+    node.mode = unixfs.mode
+    node.mtime = unixfs.mtime
+  }
+
+  if (!equals(encodeBitfield(links.map(link => link.slot)), bitfield)) {
+    throw new InvalidShardError('HAMT: bitfield disagrees with the links')
+  }
+  if (!equals(encodeShard(node), bytes)) {
+    throw new InvalidShardError('HAMT: node is not canonically encoded (it carries fields this reader would drop)')
+  }
+
+  return node
+}

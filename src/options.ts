@@ -1,0 +1,65 @@
+import { InvalidParametersError } from './errors.js'
+import type { DynamicDirectoryInit, ShardSplitStrategy } from './index.js'
+
+export const DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES = 262_144
+export const DEFAULT_SHARD_SPLIT_STRATEGY: ShardSplitStrategy = 'links-bytes'
+export const DEFAULT_SHARD_FANOUT_BITS = 8
+export const DEFAULT_CID_VERSION = 1
+export const DEFAULT_FETCH_BUDGET = 32
+
+/** Fanout bounds: a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
+export const MIN_FANOUT_BITS = 3
+export const MAX_FANOUT_BITS = 10
+
+/** Every option resolved: what a Directory works from */
+export interface DirectoryConfig {
+  thresholdBytes: number
+  strategy: ShardSplitStrategy
+  fanoutBits: number
+  cidVersion: 0 | 1
+  fetchBudget: number
+}
+
+/**
+ * Applies the IPIP-499 profile the way `ipfs-unixfs-importer` does (explicit
+ * options win over the preset), then the defaults, and checks every value.
+ */
+export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig {
+  let { shardSplitStrategy, cidVersion } = init
+
+  if (init.profile === 'unixfs-v0-2015') {
+    shardSplitStrategy ??= 'links-bytes'
+    cidVersion ??= 0
+  } else if (init.profile === 'unixfs-v1-2025') {
+    shardSplitStrategy ??= 'block-bytes'
+    cidVersion ??= 1
+  } else if (init.profile != null) {
+    throw new InvalidParametersError(`Unknown profile ${String(init.profile)}`)
+  }
+
+  const config: DirectoryConfig = {
+    thresholdBytes: init.shardSplitThresholdBytes ?? DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES,
+    strategy: shardSplitStrategy ?? DEFAULT_SHARD_SPLIT_STRATEGY,
+    fanoutBits: init.shardFanoutBits ?? DEFAULT_SHARD_FANOUT_BITS,
+    cidVersion: cidVersion ?? DEFAULT_CID_VERSION,
+    fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET
+  }
+
+  if (!Number.isSafeInteger(config.thresholdBytes) || config.thresholdBytes < 0) {
+    throw new InvalidParametersError(`shardSplitThresholdBytes must be a non-negative integer, got ${config.thresholdBytes}`)
+  }
+  if (config.strategy !== 'links-bytes' && config.strategy !== 'block-bytes') {
+    throw new InvalidParametersError(`Unknown shardSplitStrategy ${String(config.strategy)}`)
+  }
+  if (!Number.isInteger(config.fanoutBits) || config.fanoutBits < MIN_FANOUT_BITS || config.fanoutBits > MAX_FANOUT_BITS) {
+    throw new InvalidParametersError(`shardFanoutBits must be an integer from ${MIN_FANOUT_BITS} to ${MAX_FANOUT_BITS}, got ${config.fanoutBits}`)
+  }
+  if (config.cidVersion !== 0 && config.cidVersion !== 1) {
+    throw new InvalidParametersError(`cidVersion must be 0 or 1, got ${String(config.cidVersion)}`)
+  }
+  if (!Number.isSafeInteger(config.fetchBudget) || config.fetchBudget < 1) {
+    throw new InvalidParametersError(`fetchBudget must be a positive integer, got ${config.fetchBudget}`)
+  }
+
+  return config
+}

@@ -1,0 +1,106 @@
+/**
+ * Size strategies: how much one entry adds to a directory's estimated size,
+ * and what a basic node costs beyond its entries.
+ *
+ * The arithmetic mirrors `ipfs-unixfs-importer`'s `utils/pb-size` and boxo's
+ * `estimatedSize`. It is written here rather than imported because that module
+ * is only reachable through the importer, which would bring its chunkers and
+ * HAMT builder into every app; `test/size.spec.ts` checks it byte for byte
+ * against `@ipld/dag-pb` encodings and the importer's own helpers.
+ */
+
+import type { ShardSplitStrategy } from './index.js'
+import type { Mtime } from 'ipfs-unixfs'
+import type { CID } from 'multiformats/cid'
+
+export interface SizedEntry {
+  name: string
+  cid: CID
+  size: bigint
+}
+
+export interface SizeStrategy {
+  /** What this entry adds to the estimate */
+  entryBytes(entry: SizedEntry): number
+  /** What a basic node of this directory costs with no entries */
+  baseBytes: number
+}
+
+/** UTF-8 length of a well-formed string without encoding it */
+export function utf8Length (text: string): number {
+  let length = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) {
+      length += 1
+    } else if (code < 0x800) {
+      length += 2
+    } else if (code >= 0xD800 && code <= 0xDBFF) {
+      // a surrogate pair: one astral code point, four bytes (names are checked well-formed)
+      length += 4
+      i++
+    } else {
+      length += 3
+    }
+  }
+  return length
+}
+
+/** Bytes of a protobuf varint */
+export function varintLength (value: number): number {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    length++
+  }
+  return length
+}
+
+/** Bytes one PBLink adds to an encoded PBNode: the Links field wrapping Hash, Name and Tsize */
+export function linkBlockBytes (nameBytes: number, cidBytes: number, tsize: number): number {
+  const link = 1 + varintLength(cidBytes) + cidBytes +
+    1 + varintLength(nameBytes) + nameBytes +
+    1 + varintLength(tsize)
+  return 1 + varintLength(link) + link
+}
+
+const DEFAULT_DIRECTORY_MODE = 0o755
+/** A negative int64 is always ten varint bytes */
+const NEGATIVE_VARINT_BYTES = 10
+
+/** Bytes of the PBNode Data field of a basic directory node with this mode and mtime */
+export function directoryDataBytes (mode?: number, mtime?: Mtime): number {
+  // Type = Directory: tag + value
+  let unixfs = 2
+
+  if (mode != null && mode !== DEFAULT_DIRECTORY_MODE) {
+    unixfs += 1 + varintLength(mode)
+  }
+
+  if (mtime != null) {
+    const secs = Number(mtime.secs)
+    let time = 1 + (secs < 0 ? NEGATIVE_VARINT_BYTES : varintLength(secs))
+    if (mtime.nsecs != null) {
+      // fixed32
+      time += 1 + 4
+    }
+    unixfs += 1 + varintLength(time) + time
+  }
+
+  return 1 + varintLength(unixfs) + unixfs
+}
+
+export function sizeStrategy (strategy: ShardSplitStrategy, mode?: number, mtime?: Mtime): SizeStrategy {
+  if (strategy === 'links-bytes') {
+    // name bytes + CID bytes, as kubo and the importer estimate
+    return {
+      entryBytes: (entry) => utf8Length(entry.name) + entry.cid.byteLength,
+      baseBytes: 0
+    }
+  }
+
+  return {
+    entryBytes: (entry) => linkBlockBytes(utf8Length(entry.name), entry.cid.byteLength, Number(entry.size)),
+    baseBytes: directoryDataBytes(mode, mtime)
+  }
+}
