@@ -44,4 +44,3 @@ export async function cumulativeSize (blockstore: BlockReader, cid: CID, options
   }
   return node.Links.reduce((total, link) => total + BigInt(link.Tsize ?? 0), BigInt(bytes.length))
 }
-

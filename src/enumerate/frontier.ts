@@ -1,5 +1,5 @@
-import type { UnloadedRef } from '../hamt/tree.js'
 import type { Shard, UnloadedSlot } from '../hamt/shard.js'
+import type { UnloadedRef } from '../hamt/tree.js'
 
 /**
  * Up to `limit` unloaded links, breadth-first from `root`: shallow nodes
