@@ -45,6 +45,11 @@ export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig
     fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET
   }
 
+  checkConfig(config)
+  return config
+}
+
+function checkConfig (config: DirectoryConfig): void {
   if (!Number.isSafeInteger(config.thresholdBytes) || config.thresholdBytes < 0) {
     throw new InvalidParametersError(`shardSplitThresholdBytes must be a non-negative integer, got ${config.thresholdBytes}`)
   }
@@ -60,6 +65,4 @@ export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig
   if (!Number.isSafeInteger(config.fetchBudget) || config.fetchBudget < 1) {
     throw new InvalidParametersError(`fetchBudget must be a positive integer, got ${config.fetchBudget}`)
   }
-
-  return config
 }

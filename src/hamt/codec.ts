@@ -118,6 +118,63 @@ const UPPER_HEX = /^[0-9A-F]+$/
 /** Decodes and checks a shard node found at `position`. Throws a typed error for any rule it breaks. */
 export function decodeShard (bytes: Uint8Array, position: ShardPosition): ShardNode {
   const isRoot = position.path.length === 0
+  const header = decodeHeader(bytes, position)
+  const { pb, fanout } = header
+
+  if (pb.Links.length > fanout) {
+    throw new InvalidShardError(`HAMT: ${pb.Links.length} links exceed the fanout ${fanout}`)
+  }
+  if (!isRoot && pb.Links.length === 0) {
+    throw new InvalidShardError('HAMT: empty sub-shard')
+  }
+
+  const links: ShardLink[] = []
+  const childCids = new Set<string>()
+  for (const link of pb.Links) {
+    const decoded = decodeLink(link, header, position)
+    const previous = links.at(-1)
+    if (previous != null && previous.slot >= decoded.slot) {
+      throw new InvalidShardError(`HAMT: link ${JSON.stringify(link.Name)} is out of order or repeats a slot`)
+    }
+    if (decoded.kind === 'shard') {
+      const key = decoded.cid.multihash.bytes.join()
+      if (childCids.has(key)) {
+        throw new InvalidShardError(`HAMT: sub-shard ${decoded.cid} is linked from more than one slot`)
+      }
+      childCids.add(key)
+    }
+    links.push(decoded)
+  }
+
+  const node: ShardNode = { fanout, links }
+  if (isRoot) {
+    node.mode = header.mode
+    node.mtime = header.mtime
+  }
+
+  if (!equals(encodeBitfield(links.map(link => link.slot)), header.bitfield)) {
+    throw new InvalidShardError('HAMT: bitfield disagrees with the links')
+  }
+  if (!equals(encodeShard(node), bytes)) {
+    throw new InvalidShardError('HAMT: node is not canonically encoded (it carries fields this reader would drop)')
+  }
+
+  return node
+}
+
+interface ShardHeader {
+  pb: dagPb.PBNode
+  fanout: number
+  bits: number
+  width: number
+  bitfield: Uint8Array
+  mode?: number
+  mtime?: Mtime
+}
+
+/** The dag-pb node and its UnixFS Data: type, hash type, fanout, depth and bitfield checks */
+function decodeHeader (bytes: Uint8Array, position: ShardPosition): ShardHeader {
+  const isRoot = position.path.length === 0
   const pb = decodeDagPb(bytes)
 
   if (pb.Data == null) {
@@ -142,86 +199,54 @@ export function decodeShard (bytes: Uint8Array, position: ShardPosition): ShardN
   if (position.parentFanout != null && fanout !== position.parentFanout) {
     throw new InvalidShardError(`HAMT: sub-shard fanout ${fanout} differs from its parent's ${position.parentFanout}`)
   }
-
-  const depth = position.path.length
-  if (depth >= maxDepth(bits)) {
-    throw new InvalidShardError(`HAMT: node at depth ${depth} is deeper than a 64-bit hash allows at fanout ${fanout}`)
+  if (position.path.length >= maxDepth(bits)) {
+    throw new InvalidShardError(`HAMT: node at depth ${position.path.length} is deeper than a 64-bit hash allows at fanout ${fanout}`)
   }
 
   const bitfield = unixfs.data ?? new Uint8Array(0)
   if (bitfield.length > fanout / 8) {
     throw new InvalidShardError(`HAMT: bitfield of ${bitfield.length} bytes is longer than fanout/8`)
   }
-  if (pb.Links.length > fanout) {
-    throw new InvalidShardError(`HAMT: ${pb.Links.length} links exceed the fanout ${fanout}`)
+
+  return { pb, fanout, bits, width: prefixWidth(fanout), bitfield, mode: unixfs.mode, mtime: unixfs.mtime }
+}
+
+/** One link: its prefix, its kind, and for an entry, that the name hashes to where the link sits */
+function decodeLink (link: dagPb.PBLink, header: ShardHeader, position: ShardPosition): ShardLink {
+  const { fanout, bits, width } = header
+  const label = link.Name
+  if (label == null || label.length < width) {
+    throw new InvalidShardError(`HAMT: link name ${JSON.stringify(label)} is shorter than the ${width}-character prefix`)
   }
-  if (!isRoot && pb.Links.length === 0) {
-    throw new InvalidShardError('HAMT: empty sub-shard')
+  const prefix = label.slice(0, width)
+  if (!UPPER_HEX.test(prefix)) {
+    throw new InvalidShardError(`HAMT: link prefix ${JSON.stringify(prefix)} is not upper-case hex`)
   }
+  const slot = parseInt(prefix, 16)
+  if (slot >= fanout) {
+    throw new InvalidShardError(`HAMT: link prefix ${prefix} is not below the fanout ${fanout}`)
+  }
+  if (link.Tsize == null) {
+    throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no Tsize`)
+  }
+  const size = BigInt(link.Tsize)
 
-  const width = prefixWidth(fanout)
-  const links: ShardLink[] = []
-  const childCids = new Set<string>()
-
-  for (const link of pb.Links) {
-    const label = link.Name
-    if (label == null || label.length < width) {
-      throw new InvalidShardError(`HAMT: link name ${JSON.stringify(label)} is shorter than the ${width}-character prefix`)
-    }
-    const prefix = label.slice(0, width)
-    if (!UPPER_HEX.test(prefix)) {
-      throw new InvalidShardError(`HAMT: link prefix ${JSON.stringify(prefix)} is not upper-case hex`)
-    }
-    const slot = parseInt(prefix, 16)
-    if (slot >= fanout) {
-      throw new InvalidShardError(`HAMT: link prefix ${prefix} is not below the fanout ${fanout}`)
-    }
-    const previous = links.at(-1)
-    if (previous != null && previous.slot >= slot) {
-      throw new InvalidShardError(`HAMT: link prefix ${prefix} is out of order or repeats a slot`)
-    }
-    if (link.Tsize == null) {
-      throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no Tsize`)
-    }
-    const size = BigInt(link.Tsize)
-
-    if (label.length === width) {
-      const key = link.Hash.multihash.bytes.toString()
-      if (childCids.has(key)) {
-        throw new InvalidShardError(`HAMT: sub-shard ${link.Hash} is linked from more than one slot`)
-      }
-      childCids.add(key)
-      links.push({ kind: 'shard', slot, cid: link.Hash, size })
-      continue
-    }
-
-    const name = label.slice(width)
-    const reason = invalidNameReason(name)
-    if (reason != null) {
-      throw new InvalidShardError(`HAMT: entry name ${JSON.stringify(name)} is invalid: ${reason}`)
-    }
-    const hash = hashName(name)
-    for (let d = 0; d <= depth; d++) {
-      const expected = d < depth ? position.path[d] : slot
-      if (slotAt(hash, d, bits) !== expected) {
-        throw new InvalidShardError(`HAMT: entry ${JSON.stringify(name)} does not hash to its position (depth ${d})`)
-      }
-    }
-    links.push({ kind: 'entry', slot, name, cid: link.Hash, size })
+  if (label.length === width) {
+    return { kind: 'shard', slot, cid: link.Hash, size }
   }
 
-  const node: ShardNode = { fanout, links }
-  if (isRoot) {
-    node.mode = unixfs.mode
-    node.mtime = unixfs.mtime
+  const name = label.slice(width)
+  const reason = invalidNameReason(name)
+  if (reason != null) {
+    throw new InvalidShardError(`HAMT: entry name ${JSON.stringify(name)} is invalid: ${reason}`)
   }
-
-  if (!equals(encodeBitfield(links.map(link => link.slot)), bitfield)) {
-    throw new InvalidShardError('HAMT: bitfield disagrees with the links')
+  const hash = hashName(name)
+  const depth = position.path.length
+  for (let d = 0; d <= depth; d++) {
+    const expected = d < depth ? position.path[d] : slot
+    if (slotAt(hash, d, bits) !== expected) {
+      throw new InvalidShardError(`HAMT: entry ${JSON.stringify(name)} does not hash to its position (depth ${d})`)
+    }
   }
-  if (!equals(encodeShard(node), bytes)) {
-    throw new InvalidShardError('HAMT: node is not canonically encoded (it carries fields this reader would drop)')
-  }
-
-  return node
+  return { kind: 'entry', slot, name, cid: link.Hash, size }
 }
