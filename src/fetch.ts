@@ -18,7 +18,7 @@ import { logger } from '@libp2p/logger'
 import { CustomProgressEvent } from 'progress-events'
 import { raceSignal } from 'race-signal'
 import { readBlock } from './blocks.js'
-import { frontier } from './enumerate/frontier.js'
+import { Frontier } from './enumerate/frontier.js'
 import { BlockFetchError } from './errors.js'
 import { decodeShard } from './hamt/codec.js'
 import { attach, unloadedOnPath } from './hamt/tree.js'
@@ -47,6 +47,7 @@ export class ShardLoader {
   private readonly blockstore: BlockReader
   private readonly budget: number
   private readonly pending = new Map<UnloadedSlot, Promise<void>>()
+  private readonly frontier = new Frontier()
 
   constructor (blockstore: BlockReader, budget: number) {
     this.blockstore = blockstore
@@ -63,6 +64,7 @@ export class ShardLoader {
     this.countBurst(1)
     const bytes = await this.read(cid, options.signal)
     this.stats.fetchedBlocks++
+    this.progress(options, 'lookup', 1, 1)
     return bytes
   }
 
@@ -94,7 +96,7 @@ export class ShardLoader {
   async burst (root: Shard, reason: BurstProgress['reason'], stop: () => boolean, options: BurstOptions): Promise<void> {
     options.signal.throwIfAborted()
     const room = this.budget - this.inFlight
-    const refs = room > 0 ? frontier(root, room, slot => this.pending.has(slot)) : []
+    const refs = room > 0 ? this.frontier.take(root, room, slot => this.pending.has(slot)) : []
 
     if (refs.length === 0) {
       await this.waitForLanding(options.signal)
@@ -135,12 +137,19 @@ export class ShardLoader {
       return existing
     }
 
+    const root = rootOf(ref.parent)
     const request = (async () => {
       try {
         const bytes = await this.read(ref.slot.cid, signal)
         this.stats.fetchedBlocks++
         const node = decodeShard(bytes, { path: pathTo(ref.parent, ref.index), parentFanout: ref.parent.context.fanout })
-        attach(ref, node)
+        const child = attach(ref, node)
+        if (child != null) {
+          this.frontier.attached(root, child)
+        }
+      } catch (err) {
+        this.frontier.failed(root, ref)
+        throw err
       } finally {
         this.pending.delete(ref.slot)
       }
@@ -180,15 +189,23 @@ export class ShardLoader {
     this.stats.largestBurst = Math.max(this.stats.largestBurst, requested)
   }
 
-  private progress (options: BurstOptions, reason: BurstProgress['reason'], requested: number, arrived: number, root: Shard): void {
+  private progress (options: BurstOptions, reason: BurstProgress['reason'], requested: number, arrived: number, root?: Shard): void {
     options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', {
       reason,
       requested,
       arrived,
-      knownBytes: root.totals.bytes,
-      sizeExact: root.totals.unloaded === 0
+      knownBytes: root?.totals.bytes ?? 0,
+      sizeExact: root != null && root.totals.unloaded === 0
     }))
   }
+}
+
+function rootOf (shard: Shard): Shard {
+  let root = shard
+  while (root.parent != null) {
+    root = root.parent
+  }
+  return root
 }
 
 /** The slots from the root down to `index` in `shard` */

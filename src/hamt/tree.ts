@@ -166,17 +166,17 @@ export function shardFromNode (context: TreeContext, depth: number, node: ShardN
 }
 
 /**
- * Attaches a fetched node in place of its unloaded link. Returns false, and
- * attaches nothing, when the link is no longer in the tree (the tree was
- * replaced while the block was on its way).
+ * Attaches a fetched node in place of its unloaded link and returns it.
+ * Attaches nothing, and returns undefined, when the link is no longer in the
+ * tree (the tree was replaced while the block was on its way).
  */
-export function attach (ref: UnloadedRef, node: ShardNode): boolean {
+export function attach (ref: UnloadedRef, node: ShardNode): Shard | undefined {
   if (ref.parent.slot(ref.index) !== ref.slot) {
-    return false
+    return undefined
   }
   const child = shardFromNode(ref.parent.context, ref.parent.depth + 1, node, { cid: ref.slot.cid, size: ref.slot.size })
   ref.parent.setSlot(ref.index, { kind: 'shard', shard: child }, { changed: false })
-  return true
+  return child
 }
 
 export interface RootMetadata {

@@ -15,7 +15,7 @@ const fixtures: Array<{ name: string, car: string, root: CID, tsv: string, init:
 ]
 
 function sortByName (entries: DirectoryEntry[]): Array<[string, string, bigint]> {
-  return entries.map((e): [string, string, bigint] => [e.name, e.cid.toString(), e.size]).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+  return entries.map((e): [string, string, bigint] => [e.name, e.cid.toString(), e.size]).sort((a, b) => a[0].localeCompare(b[0]))
 }
 
 describe('public HAMT fixtures', function () {
