@@ -247,34 +247,40 @@ export class DynamicDirectory implements Directory {
   }
 
   private basicSet (entry: EntrySlot): void {
-    const state = this.basicState()
-    const previous = state.entries.get(entry.name)
-    state.entries.set(entry.name, entry)
-    state.bytes += this.sizes.entryBytes(entry) - (previous == null ? 0 : this.sizes.entryBytes(previous))
-    state.persisted = undefined
-    this.reshapeBasic()
+    this.basicEdit(entry.name, entry)
   }
 
   private basicDelete (name: string): boolean {
-    const state = this.basicState()
-    const previous = state.entries.get(name)
-    if (previous == null) {
-      return false
-    }
-    state.entries.delete(name)
-    state.bytes -= this.sizes.entryBytes(previous)
-    state.persisted = undefined
-    this.reshapeBasic()
-    return true
+    return this.basicEdit(name, undefined) != null
   }
 
-  /** A basic directory over the threshold becomes a HAMT, built in memory */
-  private reshapeBasic (): void {
+  /**
+   * Puts or removes one entry of a basic directory; one over the threshold
+   * becomes a HAMT, built in memory. Returns the entry that was there before.
+   */
+  private basicEdit (name: string, value: EntrySlot | undefined): EntrySlot | undefined {
     const state = this.basicState()
-    if (this.isOver(state.bytes)) {
-      log('%d entries over the threshold: basic to HAMT', state.entries.size)
-      this.state = { shape: 'hamt', root: buildTree(this.tree, state.entries.values()) }
+    const previous = state.entries.get(name)
+    if (value == null && previous == null) {
+      return undefined
     }
+    const bytes = state.bytes + (value == null ? 0 : this.sizes.entryBytes(value)) - (previous == null ? 0 : this.sizes.entryBytes(previous))
+
+    if (this.isOver(bytes)) {
+      log('over the threshold: basic to HAMT')
+      // built from the edited entries before anything changes: a build that throws leaves the directory as it was
+      this.state = { shape: 'hamt', root: buildTree(this.tree, withEdit(state.entries, name, value)) }
+      return previous
+    }
+
+    if (value == null) {
+      state.entries.delete(name)
+    } else {
+      state.entries.set(name, value)
+    }
+    state.bytes = bytes
+    state.persisted = undefined
+    return previous
   }
 
   /**
@@ -320,6 +326,17 @@ export class DynamicDirectory implements Directory {
       throw new Error('internal: expected a HAMT directory')
     }
     return this.state
+  }
+}
+
+function * withEdit (entries: Map<string, EntrySlot>, name: string, value: EntrySlot | undefined): Generator<EntrySlot> {
+  for (const entry of entries.values()) {
+    if (entry.name !== name) {
+      yield entry
+    }
+  }
+  if (value != null) {
+    yield value
   }
 }
 
