@@ -3,6 +3,8 @@
  * MODEL_SEED to change it). Prints the seed of any failing run.
  */
 
+/* eslint-disable no-console */
+
 import { runModel } from '../fixtures/model.js'
 
 const runs = Number(process.env.MODEL_RUNS ?? 400)

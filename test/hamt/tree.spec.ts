@@ -7,8 +7,8 @@ import { sizeStrategy } from '../../src/size.js'
 import { randomEntries, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { checkInvariants } from '../fixtures/invariants.js'
-import type { DirectoryEntry } from '../../src/index.js'
 import type { EntrySlot, TreeContext } from '../../src/hamt/shard.js'
+import type { DirectoryEntry } from '../../src/index.js'
 
 function context (bits: number): TreeContext {
   return { fanout: 2 ** bits, bits, sizes: sizeStrategy('links-bytes') }
