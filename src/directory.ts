@@ -105,7 +105,7 @@ export class DynamicDirectory implements Directory {
         const directory = new DynamicDirectory(blockstore, config, layout, loader)
         // kept as it is until an edit: an unchanged directory flushes to its own CID
         const state = directory.basicState()
-        for (const entry of basicEntries(pb)) {
+        for (const entry of basicEntries(pb, bytes)) {
           state.entries.set(entry.name, { kind: 'entry', ...entry })
           state.bytes += directory.sizes.entryBytes(entry)
         }
@@ -159,10 +159,11 @@ export class DynamicDirectory implements Directory {
     if (child == null) {
       throw new InvalidParametersError(`set(${JSON.stringify(name)}) needs a CID`)
     }
-    if (options.size != null && (typeof options.size !== 'bigint' || options.size < 0n)) {
-      throw new InvalidParametersError('size must be a non-negative bigint')
-    }
     const size = options.size ?? await cumulativeSize(this.blockstore, child, options)
+    if (typeof size !== 'bigint' || size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) {
+      // a link's Tsize is written as a protobuf varint that dag-pb takes from a JS number
+      throw new InvalidParametersError(`size must be a bigint from 0 to 2^53 - 1, got ${size}`)
+    }
     const entry: EntrySlot = { kind: 'entry', name, cid: child, size }
 
     await this.locked('write', options, async (signal) => {

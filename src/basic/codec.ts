@@ -7,6 +7,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { InvalidDirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
+import { readFields } from '../protobuf.js'
 import type { DirectoryEntry } from '../index.js'
 import type { Mtime } from 'ipfs-unixfs'
 
@@ -24,13 +25,44 @@ export function encodeBasic (node: BasicNode): Uint8Array {
   }))
 }
 
-/** The entries of a decoded basic directory node, after checking its link names */
-export function basicEntries (pb: dagPb.PBNode): DirectoryEntry[] {
+const PB_NODE_LINKS = 2
+const PB_LINK_NAME = 2
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * Link names exactly as their bytes say. `@ipld/dag-pb` decodes names with a
+ * lenient `TextDecoder` that drops a leading U+FEFF and replaces invalid
+ * UTF-8, so a name read through it may not be the name that was written.
+ */
+function exactLinkNames (bytes: Uint8Array): Array<string | undefined> {
+  const names: Array<string | undefined> = []
+  for (const node of readFields(bytes)) {
+    if (node.field !== PB_NODE_LINKS || node.wire !== 'bytes') {
+      continue
+    }
+    let name: string | undefined
+    for (const link of readFields(node.value)) {
+      if (link.field === PB_LINK_NAME && link.wire === 'bytes') {
+        try {
+          name = strictUtf8.decode(link.value)
+        } catch (err: any) {
+          throw new InvalidDirectoryError('Directory link name is not valid UTF-8', { cause: err })
+        }
+      }
+    }
+    names.push(name)
+  }
+  return names
+}
+
+/** The entries of a decoded basic directory node, after checking its link names and sizes */
+export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): DirectoryEntry[] {
   const entries: DirectoryEntry[] = []
   const seen = new Set<string>()
+  const names = exactLinkNames(bytes)
 
-  for (const link of pb.Links) {
-    const name = link.Name
+  for (const [index, link] of pb.Links.entries()) {
+    const name = names[index]
     const reason = invalidNameReason(name)
     if (name == null || reason != null) {
       throw new InvalidDirectoryError(`Directory link name ${JSON.stringify(name)} is invalid: ${reason}`)
@@ -38,8 +70,8 @@ export function basicEntries (pb: dagPb.PBNode): DirectoryEntry[] {
     if (seen.has(name)) {
       throw new InvalidDirectoryError(`Directory has the name ${JSON.stringify(name)} twice`)
     }
-    if (link.Tsize == null) {
-      throw new InvalidDirectoryError(`Directory link ${JSON.stringify(name)} has no Tsize`)
+    if (link.Tsize == null || !Number.isSafeInteger(link.Tsize) || link.Tsize < 0) {
+      throw new InvalidDirectoryError(`Directory link ${JSON.stringify(name)} has no usable Tsize (${link.Tsize})`)
     }
     seen.add(name)
     entries.push({ name, cid: link.Hash, size: BigInt(link.Tsize) })

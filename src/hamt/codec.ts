@@ -155,7 +155,13 @@ export function decodeShard (bytes: Uint8Array, position: ShardPosition): ShardN
   if (!equals(encodeBitfield(links.map(link => link.slot)), header.bitfield)) {
     throw new InvalidShardError('HAMT: bitfield disagrees with the links')
   }
-  if (!equals(encodeShard(node), bytes)) {
+  let encoded: Uint8Array
+  try {
+    encoded = encodeShard(node)
+  } catch (err: any) {
+    throw new InvalidShardError('HAMT: node cannot be re-encoded', { cause: err })
+  }
+  if (!equals(encoded, bytes)) {
     throw new InvalidShardError('HAMT: node is not canonically encoded (it carries fields this reader would drop)')
   }
 
@@ -226,12 +232,15 @@ function decodeLink (link: dagPb.PBLink, header: ShardHeader, position: ShardPos
   if (slot >= fanout) {
     throw new InvalidShardError(`HAMT: link prefix ${prefix} is not below the fanout ${fanout}`)
   }
-  if (link.Tsize == null) {
-    throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no Tsize`)
+  if (link.Tsize == null || !Number.isSafeInteger(link.Tsize) || link.Tsize < 0) {
+    throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no usable Tsize (${link.Tsize})`)
   }
   const size = BigInt(link.Tsize)
 
   if (label.length === width) {
+    if (link.Hash.code !== dagPb.code) {
+      throw new InvalidShardError(`HAMT: sub-shard link ${link.Hash} is not a dag-pb CID`)
+    }
     return { kind: 'shard', slot, cid: link.Hash, size }
   }
 
