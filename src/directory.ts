@@ -25,7 +25,7 @@ import { InvalidParametersError, NotADirectoryError } from './errors.js'
 import { ShardLoader } from './fetch.js'
 import { decodeDagPb, decodeShard, fanoutBits } from './hamt/codec.js'
 import { hashName } from './hamt/hash.js'
-import { buildTree, countShards, findEntry, loadedEntries, persistTree, shardFromNode, swapEntry } from './hamt/tree.js'
+import { buildTree, findEntry, loadedEntries, persistTree, shardFromNode, swapEntry } from './hamt/tree.js'
 import { assertValidName } from './names.js'
 import { operationSignal } from './signals.js'
 import { sizeStrategy } from './size.js'
@@ -40,11 +40,29 @@ import type { Mortice } from 'mortice'
 
 const log = logger('helia:dynamic-directory')
 
+let lockCount = 0
+
 export type DirectoryBlockstore = BlockReader & BlockWriter
 
 type State =
   | { shape: 'basic', entries: Map<string, EntrySlot>, bytes: number, persisted?: CID }
   | { shape: 'hamt', root: Shard }
+
+/**
+ * Whatever owns a Directory and can stop it: its signal is aborted, with a
+ * NotStartedError, while the owner is stopped, which ends every request in
+ * flight and refuses new calls.
+ */
+export interface Lifecycle {
+  readonly signal: AbortSignal
+}
+
+/** What every Directory of one owner shares */
+export interface DirectoryEnv {
+  blockstore: DirectoryBlockstore
+  config: DirectoryConfig
+  lifecycle?: Lifecycle
+}
 
 /** What an opened directory keeps from its root block */
 interface Layout {
@@ -55,6 +73,7 @@ interface Layout {
 }
 
 export class DynamicDirectory implements Directory {
+  private readonly env: DirectoryEnv
   private readonly blockstore: DirectoryBlockstore
   private readonly config: DirectoryConfig
   private readonly layout: Layout
@@ -64,23 +83,28 @@ export class DynamicDirectory implements Directory {
   private readonly lock: Mortice
   private state: State
 
-  private constructor (blockstore: DirectoryBlockstore, config: DirectoryConfig, layout: Layout, loader: ShardLoader) {
-    this.blockstore = blockstore
-    this.config = config
+  private constructor (env: DirectoryEnv, layout: Layout, loader?: ShardLoader) {
+    this.env = env
+    this.blockstore = env.blockstore
+    this.config = env.config
     this.layout = layout
-    this.sizes = sizeStrategy(config.strategy, layout.mode, layout.mtime)
+    this.sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
     this.tree = { fanout: 2 ** layout.fanoutBits, bits: layout.fanoutBits, sizes: this.sizes }
-    this.loader = loader
-    this.lock = createMortice({ singleProcess: true })
+    this.loader = loader ?? new ShardLoader(env.blockstore, env.config.fetchBudget, env.config.refetchTimeoutMs)
+    // mortice keeps one mutex per name for the whole process, and Helia's own
+    // blockstore takes the default name: a Directory needs a lock of its own,
+    // out of the shared map (finalize only removes it from there)
+    this.lock = createMortice({ name: `helia-dynamic-directory:${++lockCount}`, singleProcess: true })
+    this.lock.finalize()
     this.state = { shape: 'basic', entries: new Map(), bytes: 0 }
   }
 
-  static create (blockstore: DirectoryBlockstore, config: DirectoryConfig): DynamicDirectory {
-    const layout = { cidVersion: config.cidVersion, fanoutBits: config.fanoutBits }
-    return new DynamicDirectory(blockstore, config, layout, new ShardLoader(blockstore, config.fetchBudget))
+  static create (env: DirectoryEnv): DynamicDirectory {
+    const { config } = env
+    return new DynamicDirectory(env, { cidVersion: config.cidVersion, fanoutBits: config.fanoutBits })
   }
 
-  static async open (blockstore: DirectoryBlockstore, config: DirectoryConfig, cid: CID, options: DirectoryOptions = {}): Promise<DynamicDirectory> {
+  static async open (env: DirectoryEnv, cid: CID, options: DirectoryOptions = {}): Promise<DynamicDirectory> {
     const root = CID.asCID(cid)
     if (root == null) {
       throw new InvalidParametersError('open() needs a CID')
@@ -89,10 +113,12 @@ export class DynamicDirectory implements Directory {
       throw new NotADirectoryError(`${root} is not dag-pb, so not a UnixFS directory`)
     }
 
-    const loader = new ShardLoader(blockstore, config.fetchBudget)
+    const { config } = env
+    const loader = new ShardLoader(env.blockstore, config.fetchBudget, config.refetchTimeoutMs)
     const op = operationSignal(options.signal)
     try {
-      const bytes = await loader.fetchRoot(root, { ...options, signal: op.signal })
+      op.signal.throwIfAborted()
+      const bytes = await loader.fetchRoot(root, { ...options, signal: requestSignal(env, op.signal) })
       const pb = decodeDagPb(bytes)
       if (pb.Data == null) {
         throw new NotADirectoryError(`${root} has no UnixFS data`)
@@ -102,7 +128,7 @@ export class DynamicDirectory implements Directory {
 
       if (unixfs.type === 'directory') {
         const layout = { cidVersion, fanoutBits: config.fanoutBits, mode: unixfs.mode, mtime: unixfs.mtime }
-        const directory = new DynamicDirectory(blockstore, config, layout, loader)
+        const directory = new DynamicDirectory(env, layout, loader)
         // kept as it is until an edit: an unchanged directory flushes to its own CID
         const state = directory.basicState()
         for (const entry of basicEntries(pb, bytes)) {
@@ -116,7 +142,7 @@ export class DynamicDirectory implements Directory {
       if (unixfs.type === 'hamt-sharded-directory') {
         const node = decodeShard(bytes, { path: [] })
         const layout = { cidVersion, fanoutBits: fanoutBits(node.fanout), mode: node.mode, mtime: node.mtime }
-        const directory = new DynamicDirectory(blockstore, config, layout, loader)
+        const directory = new DynamicDirectory(env, layout, loader)
         const size = node.links.reduce((total, link) => total + link.size, BigInt(bytes.length))
         directory.state = { shape: 'hamt', root: shardFromNode(directory.tree, 0, node, { cid: root, size }) }
         return directory
@@ -128,6 +154,20 @@ export class DynamicDirectory implements Directory {
     }
   }
 
+  /**
+   * An independent copy that starts from everything this one has loaded: the
+   * two share entry objects and unloaded links, which are never changed in
+   * place, and no shard node.
+   */
+  clone (): DynamicDirectory {
+    const copy = new DynamicDirectory(this.env, this.layout)
+    Object.assign(copy.loader.stats, this.loader.stats)
+    copy.state = this.state.shape === 'basic'
+      ? { ...this.state, entries: new Map(this.state.entries) }
+      : { shape: 'hamt', root: this.state.root.cloneTree() }
+    return copy
+  }
+
   get shape (): 'basic' | 'hamt' {
     return this.state.shape
   }
@@ -135,10 +175,10 @@ export class DynamicDirectory implements Directory {
   get stats (): DirectoryStats {
     const { fetchedBlocks, bursts, largestBurst } = this.loader.stats
     if (this.state.shape === 'basic') {
-      return { fetchedBlocks, bursts, largestBurst, retainedNodes: 0, knownBytes: this.state.bytes, sizeExact: true }
+      return { fetchedBlocks, bursts, largestBurst, retainedNodes: 0, knownBytes: this.state.bytes, knownEntries: this.state.entries.size, sizeExact: true }
     }
-    const { root } = this.state
-    return { fetchedBlocks, bursts, largestBurst, retainedNodes: countShards(root), knownBytes: root.totals.bytes, sizeExact: root.totals.unloaded === 0 }
+    const { totals } = this.state.root
+    return { fetchedBlocks, bursts, largestBurst, retainedNodes: totals.shards, knownBytes: totals.bytes, knownEntries: totals.entries, sizeExact: totals.unloaded === 0 }
   }
 
   async has (name: string, options: DirectoryOptions = {}): Promise<boolean> {
@@ -230,11 +270,15 @@ export class DynamicDirectory implements Directory {
     const op = operationSignal(options.signal)
     try {
       op.signal.throwIfAborted()
-      return await fn(op.signal)
+      return await fn(this.requestSignal(op.signal))
     } finally {
       op.release()
       release()
     }
+  }
+
+  private requestSignal (operation: AbortSignal): AbortSignal {
+    return requestSignal(this.env, operation)
   }
 
   private async lookup (name: string, options: DirectoryOptions & { signal: AbortSignal }): Promise<EntrySlot | undefined> {
@@ -328,6 +372,21 @@ export class DynamicDirectory implements Directory {
     }
     return this.state
   }
+}
+
+/**
+ * The signal block requests run under: the operation's, which follows the
+ * caller only while the call runs, and the owner's lifecycle, which also ends
+ * requests left in flight after the call returned. A stopped owner refuses
+ * the call at once.
+ */
+function requestSignal (env: DirectoryEnv, operation: AbortSignal): AbortSignal {
+  const lifecycle = env.lifecycle?.signal
+  if (lifecycle == null) {
+    return operation
+  }
+  lifecycle.throwIfAborted()
+  return AbortSignal.any([operation, lifecycle])
 }
 
 function * withEdit (entries: Map<string, EntrySlot>, name: string, value: EntrySlot | undefined): Generator<EntrySlot> {

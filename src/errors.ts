@@ -82,3 +82,13 @@ export class InvalidDirectoryError extends Error {
     super(message, options)
   }
 }
+
+/** A name that should be present is absent (`rm` of a missing name) */
+export class NotFoundError extends Error {
+  static name = 'NotFoundError'
+  name = 'NotFoundError'
+
+  constructor (message = 'Not found', options?: ErrorOptions) {
+    super(message, options)
+  }
+}

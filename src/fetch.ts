@@ -46,12 +46,16 @@ export class ShardLoader {
   readonly stats: FetchStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }
   private readonly blockstore: BlockReader
   private readonly budget: number
+  private readonly refetchTimeoutMs: number
   private readonly pending = new Map<UnloadedSlot, Promise<void>>()
   private readonly frontier = new Frontier()
+  /** Blocks whose request a caller's signal cancelled in flight */
+  private readonly cancelled = new Set<string>()
 
-  constructor (blockstore: BlockReader, budget: number) {
+  constructor (blockstore: BlockReader, budget: number, refetchTimeoutMs: number) {
     this.blockstore = blockstore
     this.budget = budget
+    this.refetchTimeoutMs = refetchTimeoutMs
   }
 
   /** Requests on the wire now */
@@ -160,12 +164,26 @@ export class ShardLoader {
     return request
   }
 
+  /**
+   * Reads a block. A block whose earlier request was cancelled in flight gets
+   * a deadline: the peer may count it as sent and never answer again on this
+   * connection, and that must end in an error that says so, not a silent hang.
+   */
   private async read (cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    const key = cid.toV1().toString()
+    const deadline = this.cancelled.has(key) ? AbortSignal.timeout(this.refetchTimeoutMs) : undefined
     try {
-      return await readBlock(this.blockstore, cid, { signal })
+      const bytes = await readBlock(this.blockstore, cid, { signal: deadline == null ? signal : AbortSignal.any([signal, deadline]) })
+      this.cancelled.delete(key)
+      return bytes
     } catch (err: any) {
       if (signal.aborted) {
+        this.cancelled.add(key)
         throw signal.reason ?? err
+      }
+      if (deadline?.aborted === true) {
+        throw new BlockFetchError(`Block ${cid} was cancelled in flight by an earlier call and has not arrived within ${this.refetchTimeoutMs} ms of being asked for again: ` +
+          '@helia/bitswap sends no CANCEL, so the peer may count it as sent and not answer a repeat want on the same connection; reconnect to the peer and retry', { cause: err })
       }
       throw new BlockFetchError(`Could not fetch block ${cid}`, { cause: err })
     }

@@ -20,8 +20,8 @@
  * ```
  */
 
-import { DynamicDirectory } from './directory.js'
-import { resolveConfig } from './options.js'
+import { DirectoryService } from './directories.js'
+import type { DirectoryServiceInit } from './directories.js'
 import type { DirectoryProgressEvents } from './progress.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -30,6 +30,9 @@ import type { ProgressOptions } from 'progress-events'
 
 export * from './errors.js'
 export type { DirectoryProgressEvents, BurstProgress } from './progress.js'
+export type { DirectoryServiceInit } from './directories.js'
+export { withDynamicDirectory } from './mixin.js'
+export type { HeliaWithDirectories } from './mixin.js'
 
 export type ShardSplitStrategy = 'links-bytes' | 'block-bytes'
 export type Profile = 'unixfs-v0-2015' | 'unixfs-v1-2025'
@@ -80,6 +83,17 @@ export interface DynamicDirectoryInit {
    * @default 32
    */
   fetchBudget?: number
+
+  /**
+   * How long a block whose earlier request was cancelled in flight (by a
+   * caller's signal) may take when it is asked for again, before the request
+   * fails with a BlockFetchError that says why. @helia/bitswap 4.0.19 sends no
+   * CANCEL, so the peer counts the block as sent, and a repeat want on the same
+   * connection is never answered: a new connection is needed.
+   *
+   * @default 10000
+   */
+  refetchTimeoutMs?: number
 }
 
 export interface DirectoryEntry {
@@ -100,6 +114,8 @@ export interface DirectoryStats {
   retainedNodes: number
   /** Entry bytes counted over loaded nodes, by the configured strategy */
   knownBytes: number
+  /** Entries counted over loaded nodes */
+  knownEntries: number
   /** True when no shard node is left unloaded, so `knownBytes` is the directory's size */
   sizeExact: boolean
 }
@@ -123,22 +139,52 @@ export interface Directory {
   flush (options?: DirectoryOptions): Promise<CID>
 }
 
+/** The options of `@helia/unixfs` that shape an edit, per call */
+export interface CidOptions extends DirectoryOptions, Pick<DynamicDirectoryInit, 'shardSplitThresholdBytes' | 'shardSplitStrategy' | 'shardFanoutBits' | 'profile' | 'cidVersion'> {}
+
+export interface CpOptions extends CidOptions {
+  /** Replace an entry that has the name already, instead of failing with AlreadyExistsError */
+  force?: boolean
+  /** The source's cumulative DAG size (Tsize); read from the source's root block when absent */
+  size?: bigint
+}
+
+export interface RmOptions extends CidOptions {}
+
+export interface DirectoryStat {
+  cid: CID
+  shape: 'basic' | 'hamt'
+  /** Entries counted; the entry count when `exact` */
+  entries: number
+  /** Entry bytes by the size strategy; the directory's estimated size when `exact`, a lower bound otherwise */
+  bytes: number
+  /** True when every shard node has been loaded */
+  exact: boolean
+}
+
 export interface DynamicDirectories {
   /** An empty basic directory */
   create (): Directory
-  /** Opens a basic or HAMT directory; fetches the root block only */
+  /** Opens a basic or HAMT directory; fetches the root block only (nothing, if an earlier call retained its tree) */
   open (cid: CID, options?: DirectoryOptions): Promise<Directory>
+  /** Links `source` into the directory `target` as `name`; fails with AlreadyExistsError unless `force`. Returns the new root. */
+  cp (source: CID, target: CID, name: string, options?: CpOptions): Promise<CID>
+  /** Removes `name` from the directory `target`; fails with NotFoundError if absent. Returns the new root. */
+  rm (target: CID, name: string, options?: RmOptions): Promise<CID>
+  /** Every entry of the directory */
+  ls (cid: CID, options?: CidOptions): AsyncGenerator<DirectoryEntry>
+  /** Shape, and entry count and size as far as they are known, without fetching */
+  stat (cid: CID, options?: CidOptions): Promise<DirectoryStat>
 }
 
 export interface DynamicDirectoryComponents {
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
 }
 
-export function dynamicDirectory (helia: DynamicDirectoryComponents, init: DynamicDirectoryInit = {}): DynamicDirectories {
-  const config = resolveConfig(init)
-
-  return {
-    create: () => DynamicDirectory.create(helia.blockstore, config),
-    open: async (cid, options) => DynamicDirectory.open(helia.blockstore, config, cid, options)
-  }
+/**
+ * The directories of a Helia node (or anything with a blockstore). To stop
+ * and start them with the node, use `withDynamicDirectory` instead.
+ */
+export function dynamicDirectory (helia: DynamicDirectoryComponents, init: DirectoryServiceInit = {}): DynamicDirectories {
+  return new DirectoryService(helia.blockstore, init)
 }

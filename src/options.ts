@@ -6,6 +6,7 @@ export const DEFAULT_SHARD_SPLIT_STRATEGY: ShardSplitStrategy = 'links-bytes'
 export const DEFAULT_SHARD_FANOUT_BITS = 8
 export const DEFAULT_CID_VERSION = 1
 export const DEFAULT_FETCH_BUDGET = 32
+export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
 
 /** Fanout bounds: a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
 export const MIN_FANOUT_BITS = 3
@@ -18,6 +19,7 @@ export interface DirectoryConfig {
   fanoutBits: number
   cidVersion: 0 | 1
   fetchBudget: number
+  refetchTimeoutMs: number
 }
 
 /**
@@ -42,7 +44,8 @@ export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig
     strategy: shardSplitStrategy ?? DEFAULT_SHARD_SPLIT_STRATEGY,
     fanoutBits: init.shardFanoutBits ?? DEFAULT_SHARD_FANOUT_BITS,
     cidVersion: cidVersion ?? DEFAULT_CID_VERSION,
-    fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET
+    fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET,
+    refetchTimeoutMs: init.refetchTimeoutMs ?? DEFAULT_REFETCH_TIMEOUT_MS
   }
 
   checkConfig(config)
@@ -64,5 +67,8 @@ function checkConfig (config: DirectoryConfig): void {
   }
   if (!Number.isSafeInteger(config.fetchBudget) || config.fetchBudget < 1) {
     throw new InvalidParametersError(`fetchBudget must be a positive integer, got ${config.fetchBudget}`)
+  }
+  if (!Number.isSafeInteger(config.refetchTimeoutMs) || config.refetchTimeoutMs < 1) {
+    throw new InvalidParametersError(`refetchTimeoutMs must be a positive integer, got ${config.refetchTimeoutMs}`)
   }
 }

@@ -47,9 +47,13 @@ export interface Persisted {
 }
 
 export interface Totals {
+  /** Entry bytes, by the size strategy */
   bytes: number
   entries: number
+  /** Links to shards not fetched yet */
   unloaded: number
+  /** Loaded shards, this one included */
+  shards: number
 }
 
 export class Shard {
@@ -60,31 +64,40 @@ export class Shard {
   parentSlot: number
   /** Undefined while the shard differs from any stored block */
   persisted?: Persisted
-  /** Occupied slots */
-  occupied: number
   /** Running totals over the loaded part of the subtree */
   readonly totals: Totals
-  private readonly slots: Array<Slot | undefined>
+  /**
+   * Which slots are occupied, one bit each, and their contents in slot
+   * order (a CHAMP-style layout): most shards of a large HAMT hold a few
+   * slots of 256, and a dense array of `fanout` slots would cost 2 KiB each.
+   */
+  private bitmap: Uint32Array
+  private dense: Slot[]
 
   constructor (context: TreeContext, depth: number) {
     this.context = context
     this.depth = depth
     this.parentSlot = -1
-    this.occupied = 0
-    this.totals = { bytes: 0, entries: 0, unloaded: 0 }
-    this.slots = new Array(context.fanout)
+    this.totals = { bytes: 0, entries: 0, unloaded: 0, shards: 1 }
+    this.bitmap = new Uint32Array(Math.ceil(context.fanout / 32))
+    this.dense = []
+  }
+
+  /** Occupied slots */
+  get occupied (): number {
+    return this.dense.length
   }
 
   slot (index: number): Slot | undefined {
-    return this.slots[index]
+    return this.has(index) ? this.dense[this.rank(index)] : undefined
   }
 
   /** Occupied slots in ascending order */
   * occupiedSlots (): Generator<[number, Slot]> {
-    for (let index = 0; index < this.slots.length; index++) {
-      const slot = this.slots[index]
-      if (slot != null) {
-        yield [index, slot]
+    let position = 0
+    for (let word = 0; word < this.bitmap.length; word++) {
+      for (let bits = this.bitmap[word]; bits !== 0; bits &= bits - 1) {
+        yield [word * 32 + (31 - Math.clz32(bits & -bits)), this.dense[position++]]
       }
     }
   }
@@ -95,16 +108,20 @@ export class Shard {
    * put here is adopted: its parent pointer is set.
    */
   setSlot (index: number, slot: Slot | undefined, options: { changed: boolean } = { changed: true }): void {
-    const before = this.slots[index]
+    const before = this.slot(index)
     const delta = subtract(contribution(slot, this.context), contribution(before, this.context))
+    const position = this.rank(index)
 
     if (before == null && slot != null) {
-      this.occupied++
+      this.dense.splice(position, 0, slot)
+      this.bitmap[index >>> 5] |= 1 << (index & 31)
     } else if (before != null && slot == null) {
-      this.occupied--
+      this.dense.splice(position, 1)
+      this.bitmap[index >>> 5] &= ~(1 << (index & 31))
+    } else if (slot != null) {
+      this.dense[position] = slot
     }
 
-    this.slots[index] = slot
     if (slot?.kind === 'shard') {
       slot.shard.parent = this
       slot.shard.parentSlot = index
@@ -114,34 +131,73 @@ export class Shard {
       shard.totals.bytes += delta.bytes
       shard.totals.entries += delta.entries
       shard.totals.unloaded += delta.unloaded
+      shard.totals.shards += delta.shards
       if (options.changed) {
         shard.persisted = undefined
       }
     }
   }
 
+  /**
+   * A copy of the loaded tree under this shard. Entry and unloaded slots are
+   * shared: they are values, replaced rather than changed.
+   */
+  cloneTree (): Shard {
+    const copy = new Shard(this.context, this.depth)
+    copy.parentSlot = this.parentSlot
+    copy.persisted = this.persisted
+    Object.assign(copy.totals, this.totals)
+    copy.bitmap = this.bitmap.slice()
+    copy.dense = this.dense.map(slot => {
+      if (slot.kind !== 'shard') {
+        return slot
+      }
+      const child = slot.shard.cloneTree()
+      child.parent = copy
+      return { kind: 'shard', shard: child }
+    })
+    return copy
+  }
+
   /** The only occupied slot, if exactly one is */
   onlySlot (): Slot | undefined {
-    if (this.occupied !== 1) {
-      return undefined
-    }
-    return this.slots.find(slot => slot != null)
+    return this.dense.length === 1 ? this.dense[0] : undefined
   }
+
+  private has (index: number): boolean {
+    return (this.bitmap[index >>> 5] & (1 << (index & 31))) !== 0
+  }
+
+  /** How many occupied slots come before `index`: its place in `dense` */
+  private rank (index: number): number {
+    const word = index >>> 5
+    let rank = 0
+    for (let w = 0; w < word; w++) {
+      rank += popcount(this.bitmap[w])
+    }
+    return rank + popcount(this.bitmap[word] & ((1 << (index & 31)) - 1))
+  }
+}
+
+function popcount (bits: number): number {
+  bits -= (bits >>> 1) & 0x55555555
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333)
+  return (((bits + (bits >>> 4)) & 0x0F0F0F0F) * 0x01010101) >>> 24
 }
 
 function contribution (slot: Slot | undefined, context: TreeContext): Totals {
   if (slot == null) {
-    return { bytes: 0, entries: 0, unloaded: 0 }
+    return { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
   }
   if (slot.kind === 'entry') {
-    return { bytes: context.sizes.entryBytes(slot), entries: 1, unloaded: 0 }
+    return { bytes: context.sizes.entryBytes(slot), entries: 1, unloaded: 0, shards: 0 }
   }
   if (slot.kind === 'unloaded') {
-    return { bytes: 0, entries: 0, unloaded: 1 }
+    return { bytes: 0, entries: 0, unloaded: 1, shards: 0 }
   }
   return { ...slot.shard.totals }
 }
 
 function subtract (a: Totals, b: Totals): Totals {
-  return { bytes: a.bytes - b.bytes, entries: a.entries - b.entries, unloaded: a.unloaded - b.unloaded }
+  return { bytes: a.bytes - b.bytes, entries: a.entries - b.entries, unloaded: a.unloaded - b.unloaded, shards: a.shards - b.shards }
 }

@@ -212,14 +212,3 @@ export async function persistTree (shard: Shard, put: (bytes: Uint8Array) => Pro
   shard.persisted = { cid, size: BigInt(bytes.length) + linked }
   return shard.persisted
 }
-
-/** Loaded shard nodes in the subtree, counting `shard` */
-export function countShards (shard: Shard): number {
-  let count = 1
-  for (const [, slot] of shard.occupiedSlots()) {
-    if (slot.kind === 'shard') {
-      count += countShards(slot.shard)
-    }
-  }
-  return count
-}

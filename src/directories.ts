@@ -1,0 +1,172 @@
+/**
+ * `DynamicDirectories`: opens and creates Directories, and the CID-in,
+ * CID-out API (`cp`, `rm`, `ls`, `stat`) with `@helia/unixfs`'s names and
+ * semantics for directories.
+ *
+ * The CID-in, CID-out calls keep a bounded cache of retained trees keyed by
+ * root CID: a call on a CID an earlier call produced or opened starts from
+ * that tree, so nothing it already fetched is fetched or decoded again. An
+ * edit works on a clone of the cached tree (cheap: entries and unloaded links
+ * are shared) and caches the result under its new CID.
+ */
+
+import { TreeCache } from './cache.js'
+import { DynamicDirectory } from './directory.js'
+import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
+import { assertValidName } from './names.js'
+import { resolveConfig } from './options.js'
+import type { DirectoryBlockstore, DirectoryEnv, Lifecycle } from './directory.js'
+import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, RmOptions } from './index.js'
+import type { CID } from 'multiformats/cid'
+
+/** Retained shard nodes the cache may hold across all its trees */
+export const DEFAULT_CACHE_NODES = 65_536
+
+export interface DirectoryServiceInit extends DynamicDirectoryInit {
+  /**
+   * The most retained shard nodes (a basic directory counts as one) that
+   * cached trees may hold together; least recently used trees go first
+   *
+   * @default 65536
+   */
+  cacheNodes?: number
+}
+
+export class DirectoryService implements DynamicDirectories, Lifecycle {
+  private readonly blockstore: DirectoryBlockstore
+  private readonly init: DynamicDirectoryInit
+  private readonly defaults: DirectoryEnv
+  private readonly cache: TreeCache<CachedTree>
+  private controller: AbortController
+
+  constructor (blockstore: DirectoryBlockstore, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
+    const { cacheNodes, ...directoryInit } = init
+    this.blockstore = blockstore
+    this.init = directoryInit
+    this.defaults = this.env({})
+    this.cache = new TreeCache(cacheNodes ?? DEFAULT_CACHE_NODES)
+    this.controller = new AbortController()
+    if (!options.started) {
+      this.controller.abort(new NotStartedError('The directories component has not been started'))
+    }
+  }
+
+  /** Aborted while stopped */
+  get signal (): AbortSignal {
+    return this.controller.signal
+  }
+
+  /** Retained shard nodes held by cached trees now */
+  get cachedNodes (): number {
+    return this.cache.weight
+  }
+
+  /** Trees in the cache now */
+  get cachedTrees (): number {
+    return this.cache.size
+  }
+
+  start (): void {
+    if (this.controller.signal.aborted) {
+      this.controller = new AbortController()
+    }
+  }
+
+  /** Ends every request in flight with a NotStartedError, and drops the cached trees */
+  stop (): void {
+    this.controller.abort(new NotStartedError('The directories component was stopped'))
+    this.cache.clear()
+  }
+
+  create (): Directory {
+    this.signal.throwIfAborted()
+    return DynamicDirectory.create(this.defaults)
+  }
+
+  async open (cid: CID, options: DirectoryOptions = {}): Promise<Directory> {
+    return (await this.checkout(cid, this.defaults, options)).clone()
+  }
+
+  async cp (source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
+    assertValidName(name)
+    return this.edit(target, options, async (directory) => {
+      if (options.force !== true && await directory.has(name, options)) {
+        throw new AlreadyExistsError(`${target} already has an entry named ${JSON.stringify(name)}`)
+      }
+      await directory.set(name, source, options)
+    })
+  }
+
+  async rm (target: CID, name: string, options: RmOptions = {}): Promise<CID> {
+    assertValidName(name)
+    return this.edit(target, options, async (directory) => {
+      if (!await directory.delete(name, options)) {
+        throw new NotFoundError(`${target} has no entry named ${JSON.stringify(name)}`)
+      }
+    })
+  }
+
+  async * ls (cid: CID, options: CidOptions = {}): AsyncGenerator<DirectoryEntry> {
+    const directory = await this.checkout(cid, this.env(options), options)
+    yield * directory.entries(options)
+    this.remember(cid, this.env(options), directory)
+  }
+
+  async stat (cid: CID, options: CidOptions = {}): Promise<DirectoryStat> {
+    const directory = await this.checkout(cid, this.env(options), options)
+    const { knownBytes, knownEntries, sizeExact } = directory.stats
+    return { cid, shape: directory.shape, entries: knownEntries, bytes: knownBytes, exact: sizeExact }
+  }
+
+  /** Applies `change` to a clone of the target's tree, flushes it, and caches the result under its CID */
+  private async edit (target: CID, options: CidOptions, change: (directory: DynamicDirectory) => Promise<void>): Promise<CID> {
+    const env = this.env(options)
+    const directory = (await this.checkout(target, env, options)).clone()
+    await change(directory)
+    const cid = await directory.flush(options)
+    this.remember(cid, env, directory)
+    return cid
+  }
+
+  /** The cached tree for this CID and these options, or a freshly opened one, now cached */
+  private async checkout (cid: CID, env: DirectoryEnv, options: DirectoryOptions): Promise<DynamicDirectory> {
+    this.signal.throwIfAborted()
+    const cached = this.cache.get(cacheKey(cid, env))
+    if (cached != null) {
+      return cached.directory
+    }
+    const directory = await DynamicDirectory.open(env, cid, options)
+    this.remember(cid, env, directory)
+    return directory
+  }
+
+  private remember (cid: CID, env: DirectoryEnv, directory: DynamicDirectory): void {
+    if (!this.signal.aborted) {
+      this.cache.touch(cacheKey(cid, env), new CachedTree(directory))
+    }
+  }
+
+  private env (options: CidOptions): DirectoryEnv {
+    const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = options
+    const overrides = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
+    return { blockstore: this.blockstore, config: resolveConfig({ ...this.init, ...overrides }), lifecycle: this }
+  }
+}
+
+class CachedTree {
+  readonly directory: DynamicDirectory
+
+  constructor (directory: DynamicDirectory) {
+    this.directory = directory
+  }
+
+  get weight (): number {
+    return Math.max(1, this.directory.stats.retainedNodes)
+  }
+}
+
+/** Trees opened with options that shape edits differently are cached apart */
+function cacheKey (cid: CID, env: DirectoryEnv): string {
+  const { thresholdBytes, strategy, fanoutBits, cidVersion } = env.config
+  return `${cid}/${thresholdBytes}/${strategy}/${fanoutBits}/${cidVersion}`
+}

@@ -1,0 +1,41 @@
+/**
+ * `withDynamicDirectory`: registers the directories component on a Helia
+ * node, in the composition style of `withBitswap` and `withLibp2pLight`.
+ */
+
+import { DirectoryService } from './directories.js'
+import type { DirectoryServiceInit } from './directories.js'
+import type { DynamicDirectories, DynamicDirectoryComponents } from './index.js'
+
+/** What the mixin needs of a Helia node */
+export interface HeliaLike extends DynamicDirectoryComponents {
+  status?: string
+  addMixin(mixin: { name: string, start?(helia: any): void | Promise<void>, stop?(helia: any): void | Promise<void> }): void
+}
+
+export type HeliaWithDirectories<H> = H & { directories: DynamicDirectories }
+
+/**
+ * Adds `helia.directories`. It starts and stops with the node: `stop` ends
+ * every fetch it has in flight (callers get a NotStartedError) and drops its
+ * retained trees; calls made while the node is stopped reject until it starts.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * const helia = withDynamicDirectory(withBitswap(withLibp2pLight(createHeliaLight(), libp2pOptions)))
+ * await helia.start()
+ * const newRoot = await helia.directories.rm(root, 'old.txt')
+ * ```
+ */
+export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: DirectoryServiceInit = {}): HeliaWithDirectories<H> {
+  const service = new DirectoryService(helia.blockstore, init, { started: helia.status === 'started' })
+
+  helia.addMixin({
+    name: 'dynamic-directory',
+    start: () => { service.start() },
+    stop: () => { service.stop() }
+  })
+
+  return Object.assign(helia, { directories: service })
+}

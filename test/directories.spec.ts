@@ -1,0 +1,139 @@
+import { expect } from 'aegir/chai'
+import { MemoryBlockstore } from 'blockstore-core'
+import { dynamicDirectory } from '../src/index.js'
+import { collect } from './fixtures/build.js'
+import { CountingBlockstore } from './fixtures/counting-blockstore.js'
+import { asciiEntries, linksBytes, randomFor } from './fixtures/entries.js'
+import { importerDirectory } from './fixtures/importer.js'
+import type { DirectoryService } from '../src/directories.js'
+import type { DirectoryEntry } from '../src/index.js'
+import type { CID } from 'multiformats/cid'
+
+async function hamtOf (entries: DirectoryEntry[], init = {}): Promise<{ root: CID, memory: MemoryBlockstore }> {
+  const memory = new MemoryBlockstore()
+  return { root: await importerDirectory(entries, init, memory), memory }
+}
+
+describe('the CID-in, CID-out API', function () {
+  this.timeout(60_000)
+
+  it('cp adds, refuses an existing name unless forced, and rm removes', async () => {
+    const entries = asciiEntries(50, 'cp-')
+    const { root, memory } = await hamtOf(entries)
+    const dirs = dynamicDirectory({ blockstore: memory })
+    const [extra, other] = asciiEntries(2, 'extra-')
+
+    const added = await dirs.cp(extra.cid, root, extra.name, { size: extra.size })
+    expect(added.toString()).to.equal((await importerDirectory([...entries, extra])).toString())
+    await expect(dirs.cp(other.cid, added, extra.name, { size: other.size })).to.eventually.be.rejected.with.property('name', 'AlreadyExistsError')
+
+    const replaced = await dirs.cp(other.cid, added, extra.name, { size: other.size, force: true })
+    expect(replaced.toString()).to.equal((await importerDirectory([...entries, { ...other, name: extra.name }])).toString())
+
+    const removed = await dirs.rm(replaced, extra.name)
+    expect(removed.toString()).to.equal(root.toString())
+    await expect(dirs.rm(removed, extra.name)).to.eventually.be.rejected.with.property('name', 'NotFoundError')
+    await expect(dirs.rm(removed, '../x')).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+  })
+
+  it('takes @helia/unixfs options per call', async () => {
+    const entries = asciiEntries(100, 'opt-')
+    const threshold = linksBytes(entries.slice(1))
+    const { root, memory } = await hamtOf(entries, { shardSplitThresholdBytes: threshold - 1 })
+    const dirs = dynamicDirectory({ blockstore: memory })
+
+    // over the default threshold this would stay basic anyway: the per-call threshold decides the shape
+    const smaller = await dirs.rm(root, entries[0].name, { shardSplitThresholdBytes: threshold })
+    expect((await dirs.stat(smaller, { shardSplitThresholdBytes: threshold })).shape).to.equal('basic')
+    expect(smaller.toString()).to.equal((await importerDirectory(entries.slice(1), { shardSplitThresholdBytes: threshold })).toString())
+
+    const v0 = await dirs.cp(entries[0].cid, smaller, entries[0].name, { size: entries[0].size, shardSplitThresholdBytes: 1, shardFanoutBits: 4, profile: 'unixfs-v0-2015' })
+    // an opened directory keeps its CID version; the fanout and threshold come from the call
+    expect(v0.toString()).to.equal((await importerDirectory(entries, { shardSplitThresholdBytes: 1, shardFanoutBits: 4 })).toString())
+  })
+
+  it('ls lists and stat reports what is known without fetching', async () => {
+    const entries = asciiEntries(10_000, 'ls-')
+    const { root, memory } = await hamtOf(entries)
+    const store = new CountingBlockstore(memory)
+    const dirs = dynamicDirectory({ blockstore: store })
+
+    const cold = await dirs.stat(root)
+    expect(cold.shape).to.equal('hamt')
+    expect(cold.exact).to.equal(false)
+    expect(store.totalGets).to.equal(1)
+
+    const listed = []
+    for await (const entry of dirs.ls(root)) {
+      listed.push(entry.name)
+    }
+    expect(listed.sort()).to.deep.equal(entries.map(e => e.name).sort())
+
+    const warm = await dirs.stat(root)
+    expect(warm).to.include({ shape: 'hamt', entries: 10_000, bytes: linksBytes(entries), exact: true })
+    const gets = store.totalGets
+    await collect(await dirs.open(root))
+    expect(store.totalGets).to.equal(gets)
+    expect(store.duplicates()).to.deep.equal([])
+  })
+
+  it('a chain of calls through the returned CIDs fetches each block at most once, and old CIDs still give their own trees', async () => {
+    const entries = asciiEntries(10_000, 'chain-')
+    const { root, memory } = await hamtOf(entries)
+    const store = new CountingBlockstore(memory)
+    const dirs = dynamicDirectory({ blockstore: store })
+    const random = randomFor(9)
+    const model = new Map(entries.map(entry => [entry.name, entry]))
+    const history: Array<{ cid: CID, entries: DirectoryEntry[] }> = []
+    const extra = asciiEntries(100, 'new-')
+    let cid = root
+
+    for (let step = 0; step < 200; step++) {
+      if (random.next() < 0.6) {
+        const victim = entries[random.int(entries.length)]
+        if (!model.has(victim.name)) {
+          continue
+        }
+        cid = await dirs.rm(cid, victim.name)
+        model.delete(victim.name)
+      } else {
+        const added = extra[random.int(extra.length)]
+        cid = await dirs.cp(added.cid, cid, added.name, { size: added.size, force: true })
+        model.set(added.name, added)
+      }
+      if (step % 40 === 0) {
+        history.push({ cid, entries: [...model.values()] })
+      }
+    }
+
+    expect(cid.toString()).to.equal((await importerDirectory(model.values())).toString())
+    // the original blocks were each read at most once; what the chain wrote was never read back
+    expect(store.duplicates()).to.deep.equal([])
+    expect(store.log.every(read => !history.some(({ cid }) => cid.equals(read)))).to.equal(true)
+
+    // an older CID is served from its own tree: never stale
+    for (const { cid: old, entries: then } of history) {
+      const names = []
+      for await (const entry of dirs.ls(old)) {
+        names.push(entry.name)
+      }
+      expect(names.sort()).to.deep.equal(then.map(e => e.name).sort())
+    }
+  })
+
+  it('keeps the cache within its node budget, evicting the least recently used trees', async () => {
+    const entries = asciiEntries(10_000, 'lru-')
+    const { root, memory } = await hamtOf(entries)
+    const dirs = dynamicDirectory({ blockstore: memory }, { cacheNodes: 400 }) as DirectoryService
+    let cid = root
+    for (const entry of entries.slice(0, 30)) {
+      cid = await dirs.rm(cid, entry.name)
+      // over the budget only when the newest tree alone is heavier than it
+      expect(dirs.cachedNodes <= 400 || dirs.cachedTrees === 1).to.equal(true)
+    }
+    expect(dirs.cachedTrees).to.be.lessThan(10)
+    // a fully listed tree is heavier than the budget: it stays while it is the newest, and is correct
+    expect((await collect(await dirs.open(cid))).length).to.equal(entries.length - 30)
+    expect(cid.toString()).to.equal((await importerDirectory(entries.slice(30))).toString())
+  })
+})
