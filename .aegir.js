@@ -10,6 +10,13 @@ export default {
     ignore: [
       // the Node binary that `npm test` and `npm run` put first on PATH
       'node'
+    ],
+    productionIgnorePatterns: [
+      '/bench',
+      '/examples',
+      '/dist',
+      '/test',
+      '.aegir.js'
     ]
   }
 }

@@ -37,6 +37,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly init: DynamicDirectoryInit
   private readonly defaults: DirectoryEnv
   private readonly cache: TreeCache<CachedTree>
+  private readonly cancelled = new Set<string>()
   private controller: AbortController
 
   constructor (blockstore: DirectoryBlockstore, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
@@ -149,7 +150,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private env (options: CidOptions): DirectoryEnv {
     const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = options
     const overrides = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
-    return { blockstore: this.blockstore, config: resolveConfig({ ...this.init, ...overrides }), lifecycle: this }
+    return { blockstore: this.blockstore, config: resolveConfig({ ...this.init, ...overrides }), lifecycle: this, cancelled: this.cancelled }
   }
 }
 

@@ -62,6 +62,8 @@ export interface DirectoryEnv {
   blockstore: DirectoryBlockstore
   config: DirectoryConfig
   lifecycle?: Lifecycle
+  /** Blocks whose requests were cancelled in flight, so a later request for one gets a deadline */
+  cancelled?: Set<string>
 }
 
 /** What an opened directory keeps from its root block */
@@ -90,7 +92,7 @@ export class DynamicDirectory implements Directory {
     this.layout = layout
     this.sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
     this.tree = { fanout: 2 ** layout.fanoutBits, bits: layout.fanoutBits, sizes: this.sizes }
-    this.loader = loader ?? new ShardLoader(env.blockstore, env.config.fetchBudget, env.config.refetchTimeoutMs)
+    this.loader = loader ?? loaderFor(env)
     // mortice keeps one mutex per name for the whole process, and Helia's own
     // blockstore takes the default name: a Directory needs a lock of its own,
     // out of the shared map (finalize only removes it from there)
@@ -114,7 +116,7 @@ export class DynamicDirectory implements Directory {
     }
 
     const { config } = env
-    const loader = new ShardLoader(env.blockstore, config.fetchBudget, config.refetchTimeoutMs)
+    const loader = loaderFor(env)
     const op = operationSignal(options.signal)
     try {
       op.signal.throwIfAborted()
@@ -372,6 +374,10 @@ export class DynamicDirectory implements Directory {
     }
     return this.state
   }
+}
+
+function loaderFor (env: DirectoryEnv): ShardLoader {
+  return new ShardLoader(env.blockstore, env.config.fetchBudget, env.config.refetchTimeoutMs, env.cancelled)
 }
 
 /**

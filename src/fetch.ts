@@ -49,13 +49,14 @@ export class ShardLoader {
   private readonly refetchTimeoutMs: number
   private readonly pending = new Map<UnloadedSlot, Promise<void>>()
   private readonly frontier = new Frontier()
-  /** Blocks whose request a caller's signal cancelled in flight */
-  private readonly cancelled = new Set<string>()
+  /** Blocks whose request a caller's signal cancelled in flight: shared by every loader of one owner */
+  private readonly cancelled: Set<string>
 
-  constructor (blockstore: BlockReader, budget: number, refetchTimeoutMs: number) {
+  constructor (blockstore: BlockReader, budget: number, refetchTimeoutMs: number, cancelled: Set<string> = new Set()) {
     this.blockstore = blockstore
     this.budget = budget
     this.refetchTimeoutMs = refetchTimeoutMs
+    this.cancelled = cancelled
   }
 
   /** Requests on the wire now */

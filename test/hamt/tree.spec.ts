@@ -58,7 +58,7 @@ describe('shard tree', () => {
     }
     checkInvariants(root)
     expect(root.occupied).to.equal(0)
-    expect(root.totals).to.deep.equal({ bytes: 0, entries: 0, unloaded: 0 })
+    expect(root.totals).to.deep.equal({ bytes: 0, entries: 0, unloaded: 0, shards: 1 })
   })
 
   it('marks only the changed path for writing', async () => {

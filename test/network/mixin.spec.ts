@@ -78,7 +78,8 @@ describe('withDynamicDirectory on two libp2p nodes', function () {
     const served = new CountingBlockstore(memory, { delayMs: 50 })
     a = await createNode({ blockstore: served })
     const local = new CountingBlockstore(new MemoryBlockstore())
-    const helia = withDynamicDirectory(await createNode({ blockstore: local }))
+    const refetchTimeoutMs = 2_000
+    const helia = withDynamicDirectory(await createNode({ blockstore: local }), { refetchTimeoutMs })
     b = helia
     await connect(helia, a)
 
@@ -101,7 +102,17 @@ describe('withDynamicDirectory on two libp2p nodes', function () {
     await helia.start()
     served.delayMs = 0
     await connect(helia, a)
-    expect((await helia.directories.rm(root, victim.name)).toString()).to.equal(expected.toString())
+    // blocks A sent as the stop cancelled them may count as sent in A's Bitswap ledger if it still
+    // holds the old one: asking again then ends in a BlockFetchError that says to reconnect, not a hang
+    const first = await helia.directories.rm(root, victim.name).then(cid => cid, (err: Error) => err)
+    let result = first
+    if (!('version' in first)) {
+      expect(first).to.have.property('name', 'BlockFetchError')
+      await helia.libp2p.hangUp(a.libp2p.peerId)
+      await connect(helia, a)
+      result = await helia.directories.rm(root, victim.name)
+    }
+    expect(result.toString()).to.equal(expected.toString())
   })
 })
 
