@@ -3,6 +3,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { dynamicDirectory } from '../src/index.js'
 import { buildDirectory, collect } from './fixtures/build.js'
 import { cidOf, randomEntries } from './fixtures/entries.js'
+import { failure } from './fixtures/failure.js'
 import { importerDirectory } from './fixtures/importer.js'
 import type { Directory, DirectoryEntry, DynamicDirectoryInit } from '../src/index.js'
 
@@ -48,15 +49,6 @@ const textEncoder = new TextEncoder()
 
 function entriesFor (names: string[]): DirectoryEntry[] {
   return names.map((name, i) => ({ name, cid: cidOf(textEncoder.encode(name), i % 2 === 0 ? 'v1-raw' : 'v0'), size: BigInt(i + 1) }))
-}
-
-async function failure (promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  return undefined
 }
 
 const SHAPES: Array<{ label: string, init: DynamicDirectoryInit, shape: 'basic' | 'hamt' }> = [

@@ -18,6 +18,7 @@
 
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import fc from 'fast-check'
+import { concat } from 'uint8arrays/concat'
 import { equals } from 'uint8arrays/equals'
 import { decodeShard, encodeShard } from '../../src/hamt/codec.js'
 import { KUBO_CAR, KUBO_ROOT, loadCar } from '../fixtures/car.js'
@@ -121,16 +122,6 @@ function writeVarint (value: bigint, padding = 0): Uint8Array {
     out[i] |= 0x80
   }
   return Uint8Array.from(out)
-}
-
-function concat (parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
 }
 
 /** Top-level fields of a protobuf message, or undefined when it does not parse */

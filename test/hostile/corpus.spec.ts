@@ -5,6 +5,7 @@ import { equals } from 'uint8arrays/equals'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
+import { failure } from '../fixtures/failure.js'
 import { LyingBlockstore, Forge, cases, chainTree, readBytes, rewriteSubShard, slotOf, targetCid } from './corpus.js'
 import type { Directory } from '../../src/index.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -12,15 +13,6 @@ import type { CID } from 'multiformats/cid'
 
 /** The fetch budget every case runs with: small, so a burst that overruns it shows */
 const BUDGET = 4
-
-async function failure (promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  return undefined
-}
 
 function expectError (err: any, name: string): void {
   expect(err, `expected ${name}, nothing was thrown`).to.exist()

@@ -19,6 +19,7 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { concat } from 'uint8arrays/concat'
 import { hashName, slotAt } from '../../src/hamt/hash.js'
 import { randomEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
@@ -77,24 +78,14 @@ export function varint (value: number | bigint): Uint8Array {
   return Uint8Array.from(out)
 }
 
-export function concatBytes (parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 /** A varint field */
 export function fieldVarint (field: number, value: number | bigint): Uint8Array {
-  return concatBytes([varint(field * 8), varint(value)])
+  return concat([varint(field * 8), varint(value)])
 }
 
 /** A length-delimited field */
 export function fieldBytes (field: number, value: Uint8Array): Uint8Array {
-  return concatBytes([varint(field * 8 + 2), varint(value.length), value])
+  return concat([varint(field * 8 + 2), varint(value.length), value])
 }
 
 /** A fixed32 field */
@@ -150,9 +141,9 @@ export function unixfsData (fields: DataFields): Uint8Array {
     if (fields.mtime.nsecs != null) {
       mtime.push(fieldFixed32(2, fields.mtime.nsecs))
     }
-    parts.push(fieldBytes(8, concatBytes(mtime)))
+    parts.push(fieldBytes(8, concat(mtime)))
   }
-  return concatBytes(parts)
+  return concat(parts)
 }
 
 export interface RawLink {
@@ -177,7 +168,7 @@ export function pbLink (link: RawLink): Uint8Array {
   if (link.extra != null) {
     parts.push(link.extra)
   }
-  return concatBytes(parts)
+  return concat(parts)
 }
 
 export interface RawNode {
@@ -191,7 +182,7 @@ export interface RawNode {
 export function pbNode (node: RawNode): Uint8Array {
   const links = node.links.map(link => fieldBytes(2, pbLink(link)))
   const data = node.data == null ? [] : [fieldBytes(1, node.data)]
-  return concatBytes(node.dataFirst === true ? [...data, ...links] : [...links, ...data])
+  return concat(node.dataFirst === true ? [...data, ...links] : [...links, ...data])
 }
 
 // ---------------------------------------------------------------------------
@@ -259,7 +250,7 @@ export async function readBytes (blockstore: Pick<Blockstore, 'get'>, cid: CID):
   for await (const chunk of blockstore.get(cid)) {
     chunks.push(chunk)
   }
-  return concatBytes(chunks)
+  return concat(chunks)
 }
 
 /** A CID for an entry's target: it need not exist, entries are never fetched */
@@ -662,11 +653,11 @@ export const cases: HostileCase[] = [
   rootDataCase('root: fanout 2^20 (refused before allocating)', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: bitfield(slots), hashType: MURMUR3_X64_64, fanout: 2 ** 20 })),
   rootDataCase('root: fanout 2^40 (an array that size would throw RangeError)', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: bitfield(slots), hashType: MURMUR3_X64_64, fanout: 2 ** 40 })),
   rootDataCase('root: fanout 2^64 - 1', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: bitfield(slots), hashType: MURMUR3_X64_64, fanout: (1n << 64n) - 1n })),
-  rootDataCase('root: bitfield longer than fanout/8 bytes', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: concatBytes([new Uint8Array(1), bitfield(slots)]), hashType: MURMUR3_X64_64, fanout: f.fanout })),
+  rootDataCase('root: bitfield longer than fanout/8 bytes', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: concat([new Uint8Array(1), bitfield(slots)]), hashType: MURMUR3_X64_64, fanout: f.fanout })),
   rootCase('root: bitfield with a leading zero byte', 'InvalidShardError', async (f, root) => {
     // only slots under 248, so the padded bitfield still fits in fanout/8 bytes
     const links = root.links.filter(link => rootSlot(f, link) < 248)
-    return pbNode({ links, data: unixfsData({ type: TYPE.hamt, data: concatBytes([new Uint8Array(1), bitfield(links.map(link => rootSlot(f, link)))]), hashType: MURMUR3_X64_64, fanout: f.fanout }) })
+    return pbNode({ links, data: unixfsData({ type: TYPE.hamt, data: concat([new Uint8Array(1), bitfield(links.map(link => rootSlot(f, link)))]), hashType: MURMUR3_X64_64, fanout: f.fanout }) })
   }),
   rootDataCase('root: bitfield sets a slot with no link', 'InvalidShardError', (f, slots) => {
     const free = [...Array(f.fanout).keys()].find(s => !slots.includes(s)) ?? 0
@@ -678,13 +669,13 @@ export const cases: HostileCase[] = [
   rootDataCase('root: a filesize field besides the shard fields', 'InvalidShardError', (f, slots) => ({ type: TYPE.hamt, data: bitfield(slots), filesize: 0, hashType: MURMUR3_X64_64, fanout: f.fanout })),
   rootCase('root: UnixFS fields out of order (fanout before hashType)', 'InvalidShardError', async (f, root) => {
     const slots = root.links.map(link => rootSlot(f, link))
-    return pbNode({ links: root.links, data: concatBytes([fieldVarint(1, TYPE.hamt), fieldBytes(2, bitfield(slots)), fieldVarint(6, f.fanout), fieldVarint(5, MURMUR3_X64_64)]) })
+    return pbNode({ links: root.links, data: concat([fieldVarint(1, TYPE.hamt), fieldBytes(2, bitfield(slots)), fieldVarint(6, f.fanout), fieldVarint(5, MURMUR3_X64_64)]) })
   }),
-  rootCase('root: hashType written twice', 'InvalidShardError', async (f, root) => pbNode({ links: root.links, data: concatBytes([root.data, fieldVarint(5, MURMUR3_X64_64)]) })),
+  rootCase('root: hashType written twice', 'InvalidShardError', async (f, root) => pbNode({ links: root.links, data: concat([root.data, fieldVarint(5, MURMUR3_X64_64)]) })),
   rootCase('root: fanout as a non-minimal varint', 'InvalidShardError', async (f, root) => {
     const slots = root.links.map(link => rootSlot(f, link))
     // 256 is 0x80 0x02; written with a redundant continuation: 0x80 0x82 0x00
-    return pbNode({ links: root.links, data: concatBytes([fieldVarint(1, TYPE.hamt), fieldBytes(2, bitfield(slots)), fieldVarint(5, MURMUR3_X64_64), Uint8Array.from([6 * 8, 0x80, 0x82, 0x00])]) })
+    return pbNode({ links: root.links, data: concat([fieldVarint(1, TYPE.hamt), fieldBytes(2, bitfield(slots)), fieldVarint(5, MURMUR3_X64_64), Uint8Array.from([6 * 8, 0x80, 0x82, 0x00])]) })
   }),
   rootCase('root: an empty Data bytes field on an empty shard', 'InvalidShardError', async (f) => pbNode({ links: [], data: unixfsData({ type: TYPE.hamt, data: new Uint8Array(), hashType: MURMUR3_X64_64, fanout: f.fanout }) })),
   rootCase('root: Data written before the Links', 'InvalidShardError', async (f, root) => pbNode({ ...root, dataFirst: true })),
@@ -739,7 +730,7 @@ export const cases: HostileCase[] = [
   rootLinksCase('root: an entry name that is not valid UTF-8', 'InvalidShardError', async (f, links) => {
     // U+FFFD U+FFFD is what a lenient decoder makes of FF FE
     const slot = slotOf('\uFFFD\uFFFD', 0, f.fanout)
-    const name = concatBytes([textEncoder.encode(slotPrefix(slot, f.fanout)), Uint8Array.from([0xFF, 0xFE])])
+    const name = concat([textEncoder.encode(slotPrefix(slot, f.fanout)), Uint8Array.from([0xFF, 0xFE])])
     return sortLinks(f, [...links.filter(link => rootSlot(f, link) !== slot), { hash: await targetCid('utf8'), name, tsize: 1 }])
   }),
   rootLinksCase('root: a link without Tsize', 'InvalidShardError', async (f, links) => links.map((link, i) => i === 0 ? { ...link, tsize: undefined } : link)),
@@ -822,7 +813,7 @@ export const cases: HostileCase[] = [
   })),
   subShardCase('sub-shard: an unknown trailing UnixFS field', 'InvalidShardError', async (f, path) => {
     const raw = await f.rawAt(path)
-    return pbNode({ links: raw.links, data: concatBytes([raw.data, fieldVarint(15, 1)]) })
+    return pbNode({ links: raw.links, data: concat([raw.data, fieldVarint(15, 1)]) })
   }),
   subShardCase('sub-shard: reached by delete', 'InvalidShardError', async (f, path) => rewriteSubShard(f, path, links => links, { hashType: 0x23 }), { trigger: 'delete' }),
   subShardCase('sub-shard: reached by set', 'InvalidShardError', async (f, path) => rewriteSubShard(f, path, links => links, { fanout: 128 }), { trigger: 'set' }),

@@ -1,0 +1,118 @@
+/**
+ * What the scenarios share: the serving node (started on first use), the
+ * HAMTs built on it once each, canonical CIDs, and progress logging.
+ */
+
+import * as dagPb from '@ipld/dag-pb'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import * as raw from 'multiformats/codecs/raw'
+import { toBytes } from '../test/fixtures/counting-blockstore.js'
+import { asciiEntries } from '../test/fixtures/entries.js'
+import { importerDirectory } from '../test/fixtures/importer.js'
+import { startServer } from './two-nodes.js'
+import type { Mode, Server } from './two-nodes.js'
+import type { DirectoryEntry } from '../src/index.js'
+import type { ImporterDirectoryOptions } from '../test/fixtures/importer.js'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+export interface Fixture {
+  cid: CID
+  entries: DirectoryEntry[]
+  /** Shard blocks in the HAMT, the root included */
+  blocks: number
+}
+
+export interface BenchContext {
+  modes: Mode[]
+  server(): Promise<Server>
+  /** An importer-built HAMT (default threshold) of `count` entries, in A's blockstore */
+  hamt(count: number): Promise<Fixture>
+  /** The importer's CID for exactly these entries, as a string */
+  canonical(entries: DirectoryEntry[], options?: ImporterDirectoryOptions): Promise<string>
+  log(message: string): void
+  close(): Promise<void>
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * `count` entries `file-000000`, ... pointing at raw blocks holding their own
+ * names, with Tsize = the block's length: a real DAG, so code that reads the
+ * children (as `@helia/unixfs` does when it turns a HAMT basic) finds them
+ * and Tsize is the true cumulative size
+ */
+export function benchEntries (count: number): DirectoryEntry[] {
+  return asciiEntries(count, 'file-').map(entry => ({ ...entry, size: BigInt(encoder.encode(entry.name).byteLength) }))
+}
+
+/** Shard blocks under a HAMT root (fanout 256: a sub-shard link's name is its 2-digit prefix alone) */
+async function countShards (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<number> {
+  const node = dagPb.decode(await toBytes(blockstore.get(cid)))
+  let count = 1
+  for (const link of node.Links) {
+    if (link.Name?.length === 2) {
+      count += await countShards(blockstore, link.Hash)
+    }
+  }
+  return count
+}
+
+export function createContext (modes: Mode[]): BenchContext {
+  const started = performance.now()
+  let server: Promise<Server> | undefined
+  const fixtures = new Map<number, Promise<Fixture>>()
+  const canonicals = new Map<string, Promise<string>>()
+
+  const log = (message: string): void => {
+    process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`)
+  }
+
+  const getServer = async (): Promise<Server> => {
+    server ??= startServer()
+    return server
+  }
+
+  const build = async (count: number): Promise<Fixture> => {
+    const { store } = await getServer()
+    const entries = benchEntries(count)
+    for (const entry of entries) {
+      if (entry.cid.code === raw.code) {
+        await store.put(entry.cid, encoder.encode(entry.name))
+      }
+    }
+    const start = performance.now()
+    const cid = await importerDirectory(entries, {}, store)
+    const blocks = await countShards(store, cid)
+    log(`built the ${count}-entry HAMT (${blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${cid}`)
+    return { cid, entries, blocks }
+  }
+
+  return {
+    modes,
+    server: getServer,
+    log,
+    hamt: async (count) => {
+      let fixture = fixtures.get(count)
+      if (fixture == null) {
+        fixture = build(count)
+        fixtures.set(count, fixture)
+      }
+      return fixture
+    },
+    canonical: async (entries, options = {}) => {
+      const key = `${JSON.stringify(options)}:${entries.map(entry => entry.name).sort().join('/')}`
+      let cid = canonicals.get(key)
+      if (cid == null) {
+        cid = importerDirectory(entries, options, new MemoryBlockstore()).then(cid => cid.toString())
+        canonicals.set(key, cid)
+      }
+      return cid
+    },
+    close: async () => {
+      if (server != null) {
+        await (await server).close()
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Benchmark results: every scenario returns tables of rows; they are printed
+ * as markdown and written as JSON.
+ */
+
+export type Cell = string | number | boolean | null
+
+export type Row = Record<string, Cell>
+
+export interface Table {
+  /** A markdown heading for the table */
+  title: string
+  /** Column keys in order; a row's missing key prints as an empty cell */
+  columns: string[]
+  rows: Row[]
+  /** Lines printed under the table (caps, methods, oddities) */
+  notes?: string[]
+}
+
+/** A number as a table shows it: integers as they are, others to 3 significant decimals */
+export function formatCell (value: Cell | undefined): string {
+  if (value == null) {
+    return ''
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      return String(value)
+    }
+    if (Number.isInteger(value)) {
+      return String(value)
+    }
+    const abs = Math.abs(value)
+    return abs >= 100 ? value.toFixed(0) : abs >= 10 ? value.toFixed(1) : value.toFixed(2)
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'yes' : 'no'
+  }
+  return value.replaceAll('|', '\\|')
+}
+
+export function renderTable (table: Table): string {
+  const lines = [`### ${table.title}`, '']
+  lines.push(`| ${table.columns.join(' | ')} |`)
+  lines.push(`| ${table.columns.map(() => '---').join(' | ')} |`)
+  for (const row of table.rows) {
+    lines.push(`| ${table.columns.map(column => formatCell(row[column])).join(' | ')} |`)
+  }
+  for (const note of table.notes ?? []) {
+    lines.push('', `- ${note}`)
+  }
+  return lines.join('\n')
+}
+
+/** `a / b` rounded to 2 decimals, or null when it means nothing */
+export function ratio (a: number, b: number): number | null {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) {
+    return null
+  }
+  return Math.round((a / b) * 100) / 100
+}
+
+/** Milliseconds since `start` (a `performance.now()` value), to 0.1 ms */
+export function since (start: number): number {
+  return Math.round((performance.now() - start) * 10) / 10
+}
