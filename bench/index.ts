@@ -16,6 +16,7 @@ import { cpus, platform, release, totalmem } from 'node:os'
 import { createContext } from './context.js'
 import { canCollect } from './gc.js'
 import { buildScenario } from './scenarios/build.js'
+import { chainScenario } from './scenarios/chain.js'
 import { collapseScenario } from './scenarios/collapse.js'
 import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
@@ -33,7 +34,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   'delete-many': deleteManyScenario,
   collapse: collapseScenario,
   list: listScenario,
-  memory: memoryScenario
+  memory: memoryScenario,
+  chain: chainScenario
 }
 
 function selected (): string[] {

@@ -54,6 +54,8 @@ export async function startServer (): Promise<Server> {
 }
 
 export interface NetworkStats {
+  /** Every get, local or not */
+  reads: number
   /** Gets of blocks that were not local when asked for */
   requested: number
   /** Rises of the number of network gets in flight from 0 to 1 */
@@ -64,7 +66,7 @@ export interface NetworkStats {
 
 /** B's networked blockstore, counting the gets that go to the network */
 export class NetworkCounter implements Blockstore {
-  readonly stats: NetworkStats = { requested: 0, rounds: 0, maxInFlight: 0 }
+  readonly stats: NetworkStats = { reads: 0, requested: 0, rounds: 0, maxInFlight: 0 }
   private readonly networked: Blockstore
   private readonly local: Blockstore
   private inFlight = 0
@@ -82,6 +84,7 @@ export class NetworkCounter implements Blockstore {
   }
 
   reset (): void {
+    this.stats.reads = 0
     this.stats.requested = 0
     this.stats.rounds = 0
     this.stats.maxInFlight = 0
@@ -89,6 +92,7 @@ export class NetworkCounter implements Blockstore {
 
   async * get (key: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
     this.lastActivity = performance.now()
+    this.stats.reads++
     if (await this.local.has(key)) {
       yield * this.networked.get(key, options)
       return
