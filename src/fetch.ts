@@ -101,7 +101,17 @@ export class ShardLoader {
   async burst (root: Shard, reason: BurstProgress['reason'], stop: () => boolean, options: BurstOptions): Promise<void> {
     options.signal.throwIfAborted()
     const room = this.budget - this.inFlight
-    const refs = room > 0 ? this.frontier.take(root, room, slot => this.pending.has(slot)) : []
+    const take = (): UnloadedRef[] => room > 0 ? this.frontier.take(root, room, slot => this.pending.has(slot)) : []
+    let refs = take()
+
+    if (refs.length === 0 && this.pending.size === 0 && root.totals.unloaded > 0) {
+      // nothing on the wire, yet links left that the queue does not hold: rebuild it from the tree rather than spin
+      this.frontier.rebuild(root)
+      refs = take()
+      if (refs.length === 0) {
+        throw new Error('internal: the tree has unloaded links that the frontier cannot find')
+      }
+    }
 
     if (refs.length === 0) {
       await this.waitForLanding(options.signal)

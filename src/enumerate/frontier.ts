@@ -18,7 +18,7 @@ export class Frontier {
   /** Up to `limit` links that are still unloaded and not skipped, in breadth-first order */
   take (root: Shard, limit: number, skip: (slot: UnloadedSlot) => boolean): UnloadedRef[] {
     if (root !== this.root) {
-      this.reset(root)
+      this.rebuild(root)
     }
 
     const found: UnloadedRef[] = []
@@ -56,7 +56,8 @@ export class Frontier {
     }
   }
 
-  private reset (root: Shard): void {
+  /** Starts over from a walk of the tree under `root` */
+  rebuild (root: Shard): void {
     this.root = root
     this.queue = []
     this.head = 0
