@@ -210,7 +210,7 @@ export class DynamicDirectory implements Directory {
 
     await this.locked('write', options, async (signal) => {
       if (this.state.shape === 'basic') {
-        this.basicSet(entry)
+        this.basicEdit(name, entry)
         return
       }
       const previous = await this.lookup(name, { ...options, signal })
@@ -223,7 +223,7 @@ export class DynamicDirectory implements Directory {
     assertValidName(name)
     return this.locked('write', options, async (signal) => {
       if (this.state.shape === 'basic') {
-        return this.basicDelete(name)
+        return this.basicEdit(name, undefined) != null
       }
       const previous = await this.lookup(name, { ...options, signal })
       if (previous == null) {
@@ -272,15 +272,11 @@ export class DynamicDirectory implements Directory {
     const op = operationSignal(options.signal)
     try {
       op.signal.throwIfAborted()
-      return await fn(this.requestSignal(op.signal))
+      return await fn(requestSignal(this.env, op.signal))
     } finally {
       op.release()
       release()
     }
-  }
-
-  private requestSignal (operation: AbortSignal): AbortSignal {
-    return requestSignal(this.env, operation)
   }
 
   private async lookup (name: string, options: DirectoryOptions & { signal: AbortSignal }): Promise<EntrySlot | undefined> {
@@ -291,14 +287,6 @@ export class DynamicDirectory implements Directory {
     const hash = hashName(name)
     await this.loader.loadPath(root, hash, options)
     return findEntry(root, name, hash)
-  }
-
-  private basicSet (entry: EntrySlot): void {
-    this.basicEdit(entry.name, entry)
-  }
-
-  private basicDelete (name: string): boolean {
-    return this.basicEdit(name, undefined) != null
   }
 
   /**
