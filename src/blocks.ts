@@ -3,6 +3,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { concat } from 'uint8arrays/concat'
 import { InvalidBlockError } from './errors.js'
+import { cumulativeSize, isTsize } from './size.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -27,13 +28,13 @@ export async function writeDagPb (blockstore: BlockWriter, bytes: Uint8Array, ve
 }
 
 /**
- * A child's cumulative DAG size, as the importer computes a link's Tsize:
- * a raw block's length, or a dag-pb block's length plus its links' Tsize.
+ * A child's cumulative DAG size, as the importer computes a link's Tsize,
+ * from its root block: a dag-pb block's length plus its links' Tsize, or any
+ * other block's length.
  */
-export async function cumulativeSize (blockstore: BlockReader, cid: CID, options: AbortOptions = {}): Promise<bigint> {
-  const bytes = await readBlock(blockstore, cid, options)
+export function childSize (cid: CID, bytes: Uint8Array): number {
   if (cid.code !== dagPb.code) {
-    return BigInt(bytes.length)
+    return bytes.length
   }
 
   let node: dagPb.PBNode
@@ -42,5 +43,10 @@ export async function cumulativeSize (blockstore: BlockReader, cid: CID, options
   } catch (err: any) {
     throw new InvalidBlockError(`Child ${cid} is not valid dag-pb`, { cause: err })
   }
-  return node.Links.reduce((total, link) => total + BigInt(link.Tsize ?? 0), BigInt(bytes.length))
+  return cumulativeSize(bytes.length, node.Links.map(link => {
+    if (!isTsize(link.Tsize)) {
+      throw new InvalidBlockError(`Child ${cid} has a link without a usable Tsize (${link.Tsize})`)
+    }
+    return link.Tsize
+  }))
 }

@@ -1,61 +1,94 @@
 /**
  * A bounded cache of retained trees keyed by root CID (and the options that
- * shape edits), least recently used first out. Its bound is the total of
- * retained shard nodes, the memory a tree holds on to; an entry's weight is
- * read again on every touch, since reads can load more of a tree.
+ * shape edits), least recently used first out. Its bound is the number of
+ * distinct shard nodes its trees hold (a basic directory counts as one):
+ * versions share nodes, so evicting one frees only what no other holds.
  *
  * A cached tree is never edited: an edit works on a clone and the result is
- * cached under its own new CID, so an entry is never stale.
+ * cached under its own new CID, so an entry is never stale. Its Directory may
+ * still load more nodes; caching it again takes a new snapshot.
  */
 
-export interface Weighed {
-  readonly weight: number
+import { RetainedNodes } from './retained.js'
+import type { DynamicDirectory } from './directory.js'
+import type { Shard } from './hamt/shard.js'
+
+interface Cached {
+  directory: DynamicDirectory
+  /** The root held, for a HAMT */
+  root?: Shard
 }
 
-export class TreeCache<T extends Weighed> {
+export class TreeCache {
+  readonly retained = new RetainedNodes()
   private readonly budget: number
-  private readonly entries = new Map<string, T>()
+  private readonly entries = new Map<string, Cached>()
+  private basic = 0
 
   constructor (budget: number) {
     this.budget = budget
   }
 
+  /** Trees cached */
   get size (): number {
     return this.entries.size
   }
 
+  /** Distinct shard nodes held, a basic directory counting as one */
   get weight (): number {
-    let total = 0
-    for (const value of this.entries.values()) {
-      total += value.weight
-    }
-    return total
+    return this.retained.count + this.basic
   }
 
-  /** The entry, now the most recently used */
-  get (key: string): T | undefined {
-    const value = this.entries.get(key)
-    if (value != null) {
-      this.touch(key, value)
+  /** The directory, now the most recently used */
+  get (key: string): DynamicDirectory | undefined {
+    const cached = this.entries.get(key)
+    if (cached != null) {
+      this.entries.delete(key)
+      this.entries.set(key, cached)
     }
-    return value
+    return cached?.directory
   }
 
-  /** Adds or refreshes an entry, then evicts the least recently used ones over the budget (never this one) */
-  touch (key: string, value: T): void {
+  /** Caches a snapshot of the directory as it is now, then evicts the least recently used trees over the budget (never this one) */
+  set (key: string, directory: DynamicDirectory): void {
+    const cached: Cached = { directory, root: directory.snapshot() }
+    this.hold(cached)
+    const previous = this.entries.get(key)
     this.entries.delete(key)
-    this.entries.set(key, value)
-    let total = this.weight
+    if (previous != null) {
+      this.release(previous)
+    }
+    this.entries.set(key, cached)
+
     for (const [oldest, entry] of this.entries) {
-      if (total <= this.budget || oldest === key) {
+      if (this.weight <= this.budget || oldest === key) {
         break
       }
       this.entries.delete(oldest)
-      total -= entry.weight
+      this.release(entry)
     }
   }
 
   clear (): void {
+    for (const entry of this.entries.values()) {
+      this.release(entry)
+    }
     this.entries.clear()
+  }
+
+  private hold (cached: Cached): void {
+    if (cached.root == null) {
+      this.basic++
+    } else {
+      this.retained.hold(cached.root)
+    }
+  }
+
+  private release (cached: Cached): void {
+    if (cached.root == null) {
+      this.basic--
+    } else {
+      this.retained.release(cached.root)
+    }
   }
 }

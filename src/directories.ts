@@ -6,16 +6,21 @@
  * The CID-in, CID-out calls keep a bounded cache of retained trees keyed by
  * root CID: a call on a CID an earlier call produced or opened starts from
  * that tree, so nothing it already fetched is fetched or decoded again. An
- * edit works on a clone of the cached tree (cheap: entries and unloaded links
- * are shared) and caches the result under its new CID.
+ * edit works on a clone of the cached tree (constant time: the two share
+ * every shard node until one of them edits it) and caches the result under
+ * its new CID. Every directory of the service fetches through one block
+ * fetcher, so a block on its way is never asked for twice.
  */
 
 import { TreeCache } from './cache.js'
 import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
+import { BlockFetcher } from './fetch.js'
 import { assertValidName } from './names.js'
 import { resolveConfig } from './options.js'
-import type { DirectoryBlockstore, DirectoryEnv, Lifecycle } from './directory.js'
+import type { BlockReader, BlockWriter } from './blocks.js'
+import type { DirectoryEnv, Lifecycle } from './directory.js'
+import type { ShardLink } from './hamt/shard.js'
 import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, RmOptions } from './index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -24,8 +29,8 @@ export const DEFAULT_CACHE_NODES = 65_536
 
 export interface DirectoryServiceInit extends DynamicDirectoryInit {
   /**
-   * The most retained shard nodes (a basic directory counts as one) that
-   * cached trees may hold together; least recently used trees go first
+   * The most distinct retained shard nodes (a basic directory counts as one)
+   * that cached trees may hold together; least recently used trees go first
    *
    * @default 65536
    */
@@ -33,19 +38,21 @@ export interface DirectoryServiceInit extends DynamicDirectoryInit {
 }
 
 export class DirectoryService implements DynamicDirectories, Lifecycle {
-  private readonly blockstore: DirectoryBlockstore
+  private readonly blockstore: BlockWriter
   private readonly init: DynamicDirectoryInit
+  private readonly fetcher: BlockFetcher
   private readonly defaults: DirectoryEnv
-  private readonly cache: TreeCache<CachedTree>
-  private readonly cancelled = new Set<string>()
+  private readonly cache: TreeCache
   private controller: AbortController
 
-  constructor (blockstore: DirectoryBlockstore, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
+  constructor (blockstore: BlockReader & BlockWriter, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
     const { cacheNodes, ...directoryInit } = init
+    const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
     this.init = directoryInit
-    this.defaults = this.env({})
+    this.fetcher = new BlockFetcher(blockstore, { budget: config.fetchBudget, refetchTimeoutMs: config.refetchTimeoutMs })
     this.cache = new TreeCache(cacheNodes ?? DEFAULT_CACHE_NODES)
+    this.defaults = this.env({})
     this.controller = new AbortController()
     if (!options.started) {
       this.controller.abort(new NotStartedError('The directories component has not been started'))
@@ -57,7 +64,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     return this.controller.signal
   }
 
-  /** Retained shard nodes held by cached trees now */
+  /** Distinct retained shard nodes held by cached trees now (a basic directory counts as one) */
   get cachedNodes (): number {
     return this.cache.weight
   }
@@ -134,7 +141,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     this.signal.throwIfAborted()
     const cached = this.cache.get(cacheKey(cid, env))
     if (cached != null) {
-      return cached.directory
+      return cached
     }
     const directory = await DynamicDirectory.open(env, cid, options)
     this.remember(cid, env, directory)
@@ -143,26 +150,20 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
 
   private remember (cid: CID, env: DirectoryEnv, directory: DynamicDirectory): void {
     if (!this.signal.aborted) {
-      this.cache.touch(cacheKey(cid, env), new CachedTree(directory))
+      this.cache.set(cacheKey(cid, env), directory)
     }
   }
 
   private env (options: CidOptions): DirectoryEnv {
     const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = options
     const overrides = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
-    return { blockstore: this.blockstore, config: resolveConfig({ ...this.init, ...overrides }), lifecycle: this, cancelled: this.cancelled }
-  }
-}
-
-class CachedTree {
-  readonly directory: DynamicDirectory
-
-  constructor (directory: DynamicDirectory) {
-    this.directory = directory
-  }
-
-  get weight (): number {
-    return Math.max(1, this.directory.stats.retainedNodes)
+    return {
+      blockstore: this.blockstore,
+      fetcher: this.fetcher,
+      config: resolveConfig({ ...this.init, ...overrides }),
+      lifecycle: this,
+      loaded: (link: ShardLink) => { this.cache.retained.loaded(link) }
+    }
   }
 }
 

@@ -2,38 +2,46 @@
  * A mutable UnixFS directory: the shape (basic or HAMT), the switch rules,
  * the lock, and flush.
  *
- * A directory is a HAMT iff its estimated size is strictly over the
- * threshold. A `set` that takes a basic directory over it builds the HAMT from
- * the entries in memory, with no fetch. An edit that shrinks a HAMT first
- * settles, by partial enumeration over the retained shard tree, whether the
+ * A directory is a HAMT iff it has entries and its estimated size is strictly
+ * over the threshold. A `set` that takes a basic directory over it builds the
+ * HAMT from the entries in memory, with no fetch, at the configured fanout. An
+ * edit that shrinks a HAMT first settles, by partial enumeration, whether the
  * result is still over: loaded entries that already add up past the threshold
  * prove it with no fetch; otherwise bursts of shard fetches run until they do,
  * or until everything is loaded and the directory turns basic. Fetches only
  * add to the retained tree, and every edit is applied in one synchronous step
  * after its fetches, so a failed or aborted operation leaves the directory as
  * it was.
+ *
+ * Shard nodes are shared with every clone and cached version: an edit copies
+ * only its path (see `hamt/shard.ts`).
  */
 
 import * as dagPb from '@ipld/dag-pb'
 import { logger } from '@libp2p/logger'
 import createMortice from 'mortice'
 import { CID } from 'multiformats/cid'
+import { CustomProgressEvent } from 'progress-events'
 import { compare } from 'uint8arrays/compare'
 import { basicEntries, encodeBasic } from './basic/codec.js'
-import { cumulativeSize, writeDagPb } from './blocks.js'
+import { childSize, writeDagPb } from './blocks.js'
+import { nodesLikelyNeeded } from './enumerate/estimate.js'
+import { ShardLoader } from './enumerate/loader.js'
 import { InvalidParametersError, NotADirectoryError } from './errors.js'
-import { ShardLoader } from './fetch.js'
-import { decodeDagPb, decodeShard, fanoutBits } from './hamt/codec.js'
+import { decodeDagPb, decodeShard, fanoutBits, prefixWidth } from './hamt/codec.js'
 import { hashName } from './hamt/hash.js'
-import { buildTree, findEntry, loadedEntries, persistTree, shardFromNode, swapEntry } from './hamt/tree.js'
+import { buildTree, findEntry, loadedEntries, persistTree, shardFromBlock, swapEntry, unloadedOnPath } from './hamt/tree.js'
 import { assertValidName } from './names.js'
 import { operationSignal } from './signals.js'
-import { sizeStrategy } from './size.js'
+import { isTsize, sizeStrategy, utf8Length } from './size.js'
 import { decodeUnixFSData } from './unixfs-data.js'
-import type { BlockReader, BlockWriter } from './blocks.js'
-import type { EntrySlot, Shard, TreeContext } from './hamt/shard.js'
+import type { BlockWriter } from './blocks.js'
+import type { LoadGoal, LoaderEnv, LoadOptions, TreeVersion } from './enumerate/loader.js'
+import type { Shard, TreeContext } from './hamt/shard.js'
+import type { EntryValue, NamedEntry } from './hamt/tree.js'
 import type { Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, SetOptions } from './index.js'
 import type { DirectoryConfig } from './options.js'
+import type { BurstProgress } from './progress.js'
 import type { SizeStrategy } from './size.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { Mortice } from 'mortice'
@@ -42,11 +50,9 @@ const log = logger('helia:dynamic-directory')
 
 let lockCount = 0
 
-export type DirectoryBlockstore = BlockReader & BlockWriter
-
-type State =
-  | { shape: 'basic', entries: Map<string, EntrySlot>, bytes: number, persisted?: CID }
-  | { shape: 'hamt', root: Shard }
+type BasicState = { shape: 'basic', entries: Map<string, NamedEntry>, bytes: number, persisted?: CID }
+type HamtState = { shape: 'hamt', root: Shard, owner: object }
+type State = BasicState | HamtState
 
 /**
  * Whatever owns a Directory and can stop it: its signal is aborted, with a
@@ -58,52 +64,44 @@ export interface Lifecycle {
 }
 
 /** What every Directory of one owner shares */
-export interface DirectoryEnv {
-  blockstore: DirectoryBlockstore
+export interface DirectoryEnv extends LoaderEnv {
+  blockstore: BlockWriter
   config: DirectoryConfig
-  lifecycle?: Lifecycle
-  /** Blocks whose requests were cancelled in flight, so a later request for one gets a deadline */
-  cancelled?: Set<string>
+  lifecycle: Lifecycle
 }
 
 /** What an opened directory keeps from its root block */
 interface Layout {
   cidVersion: 0 | 1
-  fanoutBits: number
   mode?: number
   mtime?: Mtime
 }
 
 export class DynamicDirectory implements Directory {
   private readonly env: DirectoryEnv
-  private readonly blockstore: DirectoryBlockstore
   private readonly config: DirectoryConfig
   private readonly layout: Layout
   private readonly sizes: SizeStrategy
-  private readonly tree: TreeContext
   private readonly loader: ShardLoader
   private readonly lock: Mortice
   private state: State
 
-  private constructor (env: DirectoryEnv, layout: Layout, loader?: ShardLoader) {
+  private constructor (env: DirectoryEnv, layout: Layout, loader: ShardLoader, state: State) {
     this.env = env
-    this.blockstore = env.blockstore
     this.config = env.config
     this.layout = layout
     this.sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
-    this.tree = { fanout: 2 ** layout.fanoutBits, bits: layout.fanoutBits, sizes: this.sizes }
-    this.loader = loader ?? loaderFor(env)
+    this.loader = loader
     // mortice keeps one mutex per name for the whole process, and Helia's own
     // blockstore takes the default name: a Directory needs a lock of its own,
     // out of the shared map (finalize only removes it from there)
     this.lock = createMortice({ name: `helia-dynamic-directory:${++lockCount}`, singleProcess: true })
     this.lock.finalize()
-    this.state = { shape: 'basic', entries: new Map(), bytes: 0 }
+    this.state = state
   }
 
   static create (env: DirectoryEnv): DynamicDirectory {
-    const { config } = env
-    return new DynamicDirectory(env, { cidVersion: config.cidVersion, fanoutBits: config.fanoutBits })
+    return new DynamicDirectory(env, { cidVersion: env.config.cidVersion }, new ShardLoader(env), { shape: 'basic', entries: new Map(), bytes: 0 })
   }
 
   static async open (env: DirectoryEnv, cid: CID, options: DirectoryOptions = {}): Promise<DynamicDirectory> {
@@ -115,59 +113,53 @@ export class DynamicDirectory implements Directory {
       throw new NotADirectoryError(`${root} is not dag-pb, so not a UnixFS directory`)
     }
 
-    const { config } = env
-    const loader = loaderFor(env)
+    const loader = new ShardLoader(env)
     const op = operationSignal(options.signal)
     try {
-      op.signal.throwIfAborted()
-      const bytes = await loader.fetchRoot(root, { ...options, signal: requestSignal(env, op.signal) })
+      const signal = requestSignal(env, op.signal)
+      loader.counted(1)
+      const bytes = await env.fetcher.get(root, { signal })
+      loader.stats.fetchedBlocks++
       const pb = decodeDagPb(bytes)
       if (pb.Data == null) {
         throw new NotADirectoryError(`${root} has no UnixFS data`)
       }
       const { unixfs } = decodeUnixFSData(pb.Data)
-      const cidVersion = root.version
-
-      if (unixfs.type === 'directory') {
-        const layout = { cidVersion, fanoutBits: config.fanoutBits, mode: unixfs.mode, mtime: unixfs.mtime }
-        const directory = new DynamicDirectory(env, layout, loader)
-        // kept as it is until an edit: an unchanged directory flushes to its own CID
-        const state = directory.basicState()
-        for (const entry of basicEntries(pb, bytes)) {
-          state.entries.set(entry.name, { kind: 'entry', ...entry })
-          state.bytes += directory.sizes.entryBytes(entry)
-        }
-        state.persisted = root
-        return directory
-      }
-
-      if (unixfs.type === 'hamt-sharded-directory') {
-        const node = decodeShard(bytes, { path: [] })
-        const layout = { cidVersion, fanoutBits: fanoutBits(node.fanout), mode: node.mode, mtime: node.mtime }
-        const directory = new DynamicDirectory(env, layout, loader)
-        const size = node.links.reduce((total, link) => total + link.size, BigInt(bytes.length))
-        directory.state = { shape: 'hamt', root: shardFromNode(directory.tree, 0, node, { cid: root, size }) }
-        return directory
-      }
-
-      throw new NotADirectoryError(`${root} is a UnixFS ${unixfs.type}, not a directory`)
+      const layout: Layout = { cidVersion: root.version, mode: unixfs.mode, mtime: unixfs.mtime }
+      const sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
+      const state = openedState(root, bytes, pb, unixfs.type, sizes)
+      const directory = new DynamicDirectory(env, layout, loader, state)
+      const { knownBytes, sizeExact } = directory.stats
+      options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', { reason: 'open', requested: 1, arrived: 1, knownBytes, sizeExact }))
+      return directory
     } finally {
       op.release()
     }
   }
 
   /**
-   * An independent copy that starts from everything this one has loaded: the
-   * two share entry objects and unloaded links, which are never changed in
-   * place, and no shard node.
+   * An independent version that starts from everything this one has loaded.
+   * The two share their shard nodes; from now on each copies a node before
+   * changing it.
    */
   clone (): DynamicDirectory {
-    const copy = new DynamicDirectory(this.env, this.layout)
-    Object.assign(copy.loader.stats, this.loader.stats)
-    copy.state = this.state.shape === 'basic'
+    const state: State = this.state.shape === 'basic'
       ? { ...this.state, entries: new Map(this.state.entries) }
-      : { shape: 'hamt', root: this.state.root.cloneTree() }
-    return copy
+      : { shape: 'hamt', root: this.snapshot() as Shard, owner: {} }
+    return new DynamicDirectory(this.env, this.layout, this.loader.clone(), state)
+  }
+
+  /**
+   * The root as it is now, which no one will change in place from now on
+   * (this directory gets a new owner, so its next edits copy what they
+   * change). Undefined for a basic directory.
+   */
+  snapshot (): Shard | undefined {
+    if (this.state.shape === 'basic') {
+      return undefined
+    }
+    this.state.owner = {}
+    return this.state.root
   }
 
   get shape (): 'basic' | 'hamt' {
@@ -179,8 +171,8 @@ export class DynamicDirectory implements Directory {
     if (this.state.shape === 'basic') {
       return { fetchedBlocks, bursts, largestBurst, retainedNodes: 0, knownBytes: this.state.bytes, knownEntries: this.state.entries.size, sizeExact: true }
     }
-    const { totals } = this.state.root
-    return { fetchedBlocks, bursts, largestBurst, retainedNodes: totals.shards, knownBytes: totals.bytes, knownEntries: totals.entries, sizeExact: totals.unloaded === 0 }
+    const { root } = this.state
+    return { fetchedBlocks, bursts, largestBurst, retainedNodes: root.shards, knownBytes: root.bytes, knownEntries: root.entries, sizeExact: root.unloaded === 0 }
   }
 
   async has (name: string, options: DirectoryOptions = {}): Promise<boolean> {
@@ -189,9 +181,9 @@ export class DynamicDirectory implements Directory {
 
   async get (name: string, options: DirectoryOptions = {}): Promise<DirectoryEntry | undefined> {
     assertValidName(name)
-    return this.locked('read', options, async (signal) => {
-      const entry = await this.lookup(name, { ...options, signal })
-      return entry == null ? undefined : toEntry(entry)
+    return this.locked('read', options, async (load) => {
+      const entry = await this.lookup(name, load)
+      return entry == null ? undefined : toDirectoryEntry(entry)
     })
   }
 
@@ -201,59 +193,66 @@ export class DynamicDirectory implements Directory {
     if (child == null) {
       throw new InvalidParametersError(`set(${JSON.stringify(name)}) needs a CID`)
     }
-    const size = options.size ?? await cumulativeSize(this.blockstore, child, options)
-    if (typeof size !== 'bigint' || size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) {
-      // a link's Tsize is written as a protobuf varint that dag-pb takes from a JS number
-      throw new InvalidParametersError(`size must be a bigint from 0 to 2^53 - 1, got ${size}`)
-    }
-    const entry: EntrySlot = { kind: 'entry', name, cid: child, size }
+    const size = options.size == null ? undefined : tsizeOption(options.size)
 
-    await this.locked('write', options, async (signal) => {
+    await this.locked('write', options, async (load) => {
+      const value: EntryValue = { cid: child, size: size ?? childSize(child, await this.env.fetcher.get(child, load)) }
       if (this.state.shape === 'basic') {
-        this.basicEdit(name, entry)
+        this.basicEdit(name, value)
         return
       }
-      const previous = await this.lookup(name, { ...options, signal })
-      const delta = this.sizes.entryBytes(entry) - (previous == null ? 0 : this.sizes.entryBytes(previous))
-      await this.hamtEdit(name, entry, delta, { ...options, signal })
+      const version = this.state
+      const hash = hashName(name)
+      await this.loader.loadPath(version, hash, load)
+      const previous = findEntry(version.root, name, hash)
+      const delta = this.entryBytes(name, value) - (previous == null ? 0 : this.entryBytes(name, previous))
+      if (delta < 0) {
+        await this.loader.loadUntil(version, this.stillOver(version, () => delta), load)
+      }
+      this.hamtEdit(version, name, hash, value, delta < 0)
     })
   }
 
   async delete (name: string, options: DirectoryOptions = {}): Promise<boolean> {
     assertValidName(name)
-    return this.locked('write', options, async (signal) => {
+    return this.locked('write', options, async (load) => {
       if (this.state.shape === 'basic') {
         return this.basicEdit(name, undefined) != null
       }
-      const previous = await this.lookup(name, { ...options, signal })
-      if (previous == null) {
+      const version = this.state
+      const hash = hashName(name)
+      const removed = (): number => {
+        const victim = unloadedOnPath(version.root, hash) == null ? findEntry(version.root, name, hash) : undefined
+        return victim == null ? 0 : -this.entryBytes(name, victim)
+      }
+      // the path and the size check in the same bursts: one round trip fewer
+      await this.loader.loadUntil(version, { ...this.stillOver(version, removed), path: hash, holds: () => removed() === 0 || this.isOver(version.root.bytes + removed()) }, load)
+      if (findEntry(version.root, name, hash) == null) {
         return false
       }
-      await this.hamtEdit(name, undefined, -this.sizes.entryBytes(previous), { ...options, signal })
+      this.hamtEdit(version, name, hash, undefined, true)
       return true
     })
   }
 
   async * entries (options: DirectoryOptions = {}): AsyncGenerator<DirectoryEntry> {
-    const snapshot = await this.locked('read', options, async (signal) => {
+    const listed = await this.locked('read', options, async (load) => {
       if (this.state.shape === 'basic') {
         return [...this.state.entries.values()].sort(byName)
       }
-      const { root } = this.state
-      while (root.totals.unloaded > 0) {
-        await this.loader.burst(root, 'list', () => false, { ...options, signal })
-      }
-      return [...loadedEntries(root)]
+      await this.loader.loadAll(this.state, load)
+      // the listing reads this root while later edits copy what they change
+      return this.snapshot() as Shard
     })
 
-    for (const entry of snapshot) {
-      yield toEntry(entry)
+    for (const entry of Array.isArray(listed) ? listed : loadedEntries(listed)) {
+      yield toDirectoryEntry(entry)
     }
   }
 
   async flush (options: DirectoryOptions = {}): Promise<CID> {
-    return this.locked('write', options, async () => {
-      const put = async (bytes: Uint8Array): Promise<CID> => writeDagPb(this.blockstore, bytes, this.layout.cidVersion, options)
+    return this.locked('write', options, async ({ signal }) => {
+      const put = async (bytes: Uint8Array): Promise<CID> => writeDagPb(this.env.blockstore, bytes, this.layout.cidVersion, { signal })
       const { mode, mtime } = this.layout
 
       if (this.state.shape === 'hamt') {
@@ -267,105 +266,109 @@ export class DynamicDirectory implements Directory {
   }
 
   /** Runs `fn` under the lock with a signal that follows the caller's only while it runs */
-  private async locked <T> (kind: 'read' | 'write', options: DirectoryOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async locked <T> (kind: 'read' | 'write', options: DirectoryOptions, fn: (load: LoadOptions) => Promise<T>): Promise<T> {
     const release = kind === 'read' ? await this.lock.readLock(options) : await this.lock.writeLock(options)
     const op = operationSignal(options.signal)
     try {
-      op.signal.throwIfAborted()
-      return await fn(requestSignal(this.env, op.signal))
+      return await fn({ onProgress: options.onProgress, signal: requestSignal(this.env, op.signal) })
     } finally {
       op.release()
       release()
     }
   }
 
-  private async lookup (name: string, options: DirectoryOptions & { signal: AbortSignal }): Promise<EntrySlot | undefined> {
+  private async lookup (name: string, load: LoadOptions): Promise<NamedEntry | undefined> {
     if (this.state.shape === 'basic') {
       return this.state.entries.get(name)
     }
-    const { root } = this.state
+    const version = this.state
     const hash = hashName(name)
-    await this.loader.loadPath(root, hash, options)
-    return findEntry(root, name, hash)
+    await this.loader.loadPath(version, hash, load)
+    return findEntry(version.root, name, hash)
+  }
+
+  /** A size check: load until the tree, changed by `delta` entry bytes, is proven over the threshold */
+  private stillOver (version: TreeVersion, delta: () => number): LoadGoal {
+    return {
+      reason: 'size-check',
+      holds: () => this.isOver(version.root.bytes + delta()),
+      extra: (samples, depth) => nodesLikelyNeeded(this.config.thresholdBytes + 1 - this.sizes.baseBytes - version.root.bytes - delta(), samples, depth)
+    }
   }
 
   /**
    * Puts or removes one entry of a basic directory; one over the threshold
    * becomes a HAMT, built in memory. Returns the entry that was there before.
    */
-  private basicEdit (name: string, value: EntrySlot | undefined): EntrySlot | undefined {
-    const state = this.basicState()
+  private basicEdit (name: string, value: EntryValue | undefined): NamedEntry | undefined {
+    const state = this.state as BasicState
     const previous = state.entries.get(name)
     if (value == null && previous == null) {
       return undefined
     }
-    const bytes = state.bytes + (value == null ? 0 : this.sizes.entryBytes(value)) - (previous == null ? 0 : this.sizes.entryBytes(previous))
+    const bytes = state.bytes + (value == null ? 0 : this.entryBytes(name, value)) - (previous == null ? 0 : this.entryBytes(name, previous))
+    const count = state.entries.size - (previous == null ? 0 : 1) + (value == null ? 0 : 1)
 
-    if (this.isOver(bytes)) {
+    if (count > 0 && this.isOver(bytes)) {
       log('over the threshold: basic to HAMT')
-      // built from the edited entries before anything changes: a build that throws leaves the directory as it was
-      this.state = { shape: 'hamt', root: buildTree(this.tree, withEdit(state.entries, name, value)) }
+      // a basic directory has no fanout: a new HAMT takes the configured one.
+      // Built from the edited entries before anything changes: a build that throws leaves the directory as it was
+      const owner = {}
+      const root = buildTree(treeContext(this.config.fanoutBits, this.sizes), withEdit(state.entries, name, value), owner)
+      this.state = { shape: 'hamt', root, owner }
       return previous
     }
 
     if (value == null) {
       state.entries.delete(name)
     } else {
-      state.entries.set(name, value)
+      state.entries.set(name, { name, ...value })
     }
     state.bytes = bytes
     state.persisted = undefined
     return previous
   }
 
-  /**
-   * Applies a HAMT edit whose path is loaded. When it shrinks the directory,
-   * first settles whether the result is still over the threshold, fetching in
-   * bursts only while the loaded entries cannot prove it.
-   */
-  private async hamtEdit (name: string, value: EntrySlot | undefined, delta: number, options: DirectoryOptions & { signal: AbortSignal }): Promise<void> {
-    const { root } = this.hamtState()
-    const over = (): boolean => this.isOver(root.totals.bytes + delta)
+  /** Applies a HAMT edit whose path (and, when it shrinks, size check) is loaded; a shrunk HAMT at or under the threshold, or empty, turns basic */
+  private hamtEdit (version: HamtState, name: string, hash: Uint8Array, value: EntryValue | undefined, shrinks: boolean): void {
+    const { root } = swapEntry(version.root, name, hash, value, version.owner)
+    version.root = root
 
-    if (delta < 0) {
-      while (!over() && root.totals.unloaded > 0) {
-        await this.loader.burst(root, 'size-check', over, options)
-      }
-    }
-
-    swapEntry(root, name, hashName(name), value)
-
-    if (delta < 0 && !this.isOver(root.totals.bytes) && root.totals.unloaded === 0) {
-      log('%d entries at or under the threshold: HAMT to basic', root.totals.entries)
-      const entries = new Map<string, EntrySlot>()
+    if (shrinks && root.unloaded === 0 && (root.entries === 0 || !this.isOver(root.bytes))) {
+      log('%d entries at or under the threshold: HAMT to basic', root.entries)
+      const entries = new Map<string, NamedEntry>()
       for (const entry of loadedEntries(root)) {
         entries.set(entry.name, entry)
       }
-      this.state = { shape: 'basic', entries, bytes: root.totals.bytes }
+      this.state = { shape: 'basic', entries, bytes: root.bytes }
     }
+  }
+
+  private entryBytes (name: string, value: EntryValue): number {
+    return entryBytes(this.sizes, name, value)
   }
 
   private isOver (entryBytes: number): boolean {
     return this.sizes.baseBytes + entryBytes > this.config.thresholdBytes
   }
-
-  private basicState (): Extract<State, { shape: 'basic' }> {
-    if (this.state.shape !== 'basic') {
-      throw new Error('internal: expected a basic directory')
-    }
-    return this.state
-  }
-
-  private hamtState (): Extract<State, { shape: 'hamt' }> {
-    if (this.state.shape !== 'hamt') {
-      throw new Error('internal: expected a HAMT directory')
-    }
-    return this.state
-  }
 }
 
-function loaderFor (env: DirectoryEnv): ShardLoader {
-  return new ShardLoader(env.blockstore, env.config.fetchBudget, env.config.refetchTimeoutMs, env.cancelled)
+function treeContext (bits: number, sizes: SizeStrategy): TreeContext {
+  const fanout = 2 ** bits
+  return { fanout, bits, width: prefixWidth(fanout), sizes }
+}
+
+function entryBytes (sizes: SizeStrategy, name: string, value: EntryValue): number {
+  return sizes.entryBytes(utf8Length(name), value.cid.byteLength, value.size)
+}
+
+/** A caller's Tsize as the number a link holds */
+function tsizeOption (size: unknown): number {
+  const value = typeof size === 'bigint' && size <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(size) : undefined
+  if (!isTsize(value)) {
+    throw new InvalidParametersError(`size must be a bigint from 0 to 2^53 - 1, got ${String(size)}`)
+  }
+  return value
 }
 
 /**
@@ -375,32 +378,52 @@ function loaderFor (env: DirectoryEnv): ShardLoader {
  * the call at once.
  */
 function requestSignal (env: DirectoryEnv, operation: AbortSignal): AbortSignal {
-  const lifecycle = env.lifecycle?.signal
-  if (lifecycle == null) {
-    return operation
-  }
-  lifecycle.throwIfAborted()
-  return AbortSignal.any([operation, lifecycle])
+  env.lifecycle.signal.throwIfAborted()
+  operation.throwIfAborted()
+  return AbortSignal.any([operation, env.lifecycle.signal])
 }
 
-function * withEdit (entries: Map<string, EntrySlot>, name: string, value: EntrySlot | undefined): Generator<EntrySlot> {
+/** The state of a directory read from its root block */
+function openedState (root: CID, bytes: Uint8Array, pb: dagPb.PBNode, type: string, sizes: SizeStrategy): State {
+  if (type === 'directory') {
+    // kept as it is until an edit: an unchanged directory flushes to its own CID
+    const state: BasicState = { shape: 'basic', entries: new Map(), bytes: 0, persisted: root }
+    for (const entry of basicEntries(pb, bytes)) {
+      state.entries.set(entry.name, entry)
+      state.bytes += entryBytes(sizes, entry.name, entry)
+    }
+    return state
+  }
+
+  if (type === 'hamt-sharded-directory') {
+    const node = decodeShard(bytes, { path: [] })
+    const context = treeContext(fanoutBits(node.fanout), sizes)
+    // a root has no parent link, so its cumulative size is never written: no overflow check
+    const origin = { cid: root, size: node.links.reduce((total, link) => total + link.size, bytes.length) }
+    return { shape: 'hamt', root: shardFromBlock(context, 0, -1, bytes, node, origin), owner: {} }
+  }
+
+  throw new NotADirectoryError(`${root} is a UnixFS ${type}, not a directory`)
+}
+
+function * withEdit (entries: Map<string, NamedEntry>, name: string, value: EntryValue | undefined): Generator<NamedEntry> {
   for (const entry of entries.values()) {
     if (entry.name !== name) {
       yield entry
     }
   }
   if (value != null) {
-    yield value
+    yield { name, ...value }
   }
 }
 
-function toEntry (entry: EntrySlot): DirectoryEntry {
-  return { name: entry.name, cid: entry.cid, size: entry.size }
+function toDirectoryEntry (entry: NamedEntry): DirectoryEntry {
+  return { name: entry.name, cid: entry.cid, size: BigInt(entry.size) }
 }
 
 const textEncoder = new TextEncoder()
 
 /** Byte order of UTF-8 names, as dag-pb sorts links */
-function byName (a: EntrySlot, b: EntrySlot): number {
+function byName (a: NamedEntry, b: NamedEntry): number {
   return compare(textEncoder.encode(a.name), textEncoder.encode(b.name))
 }

@@ -1,4 +1,5 @@
 import { InvalidParametersError } from './errors.js'
+import { MAX_FANOUT_BITS, MIN_FANOUT_BITS } from './hamt/codec.js'
 import type { DynamicDirectoryInit, ShardSplitStrategy } from './index.js'
 
 export const DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES = 262_144
@@ -7,10 +8,6 @@ export const DEFAULT_SHARD_FANOUT_BITS = 8
 export const DEFAULT_CID_VERSION = 1
 export const DEFAULT_FETCH_BUDGET = 32
 export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
-
-/** Fanout bounds: a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
-export const MIN_FANOUT_BITS = 3
-export const MAX_FANOUT_BITS = 10
 
 /** Every option resolved: what a Directory works from */
 export interface DirectoryConfig {

@@ -2,8 +2,8 @@ import type { ProgressEvent } from 'progress-events'
 
 /** One fetch burst's outcome, sent once the burst has stopped waiting */
 export interface BurstProgress {
-  /** Why the burst ran: a size check, a listing, or a lookup on the path to a name */
-  reason: 'size-check' | 'list' | 'lookup'
+  /** Why the burst ran: opening a directory (its root), a size check, a listing, or a lookup on the path to a name */
+  reason: 'open' | 'size-check' | 'list' | 'lookup'
   /** Blocks this burst requested */
   requested: number
   /** Of those, blocks that arrived before the burst stopped waiting */

@@ -16,7 +16,10 @@ const WIRE_FIXED64 = 1
 const WIRE_BYTES = 2
 const WIRE_FIXED32 = 5
 
-export class ProtobufError extends Error {}
+export class ProtobufError extends Error {
+  static name = 'ProtobufError'
+  name = 'ProtobufError'
+}
 
 export function * readFields (message: Uint8Array): Generator<Field> {
   let offset = 0

@@ -9,21 +9,38 @@
  * against `@ipld/dag-pb` encodings and the importer's own helpers.
  */
 
+import { InvalidParametersError } from './errors.js'
 import type { ShardSplitStrategy } from './index.js'
 import type { Mtime } from 'ipfs-unixfs'
-import type { CID } from 'multiformats/cid'
-
-export interface SizedEntry {
-  name: string
-  cid: CID
-  size: bigint
-}
 
 export interface SizeStrategy {
-  /** What this entry adds to the estimate */
-  entryBytes(entry: SizedEntry): number
+  /** What an entry adds to the estimate, from its name's UTF-8 length, its CID's length and its Tsize */
+  entryBytes(nameBytes: number, cidBytes: number, tsize: number): number
   /** What a basic node of this directory costs with no entries */
   baseBytes: number
+}
+
+/**
+ * A usable link Tsize: a non-negative safe integer. dag-pb writes Tsize as a
+ * varint taken from a JS number, so a larger one cannot be written exactly.
+ */
+export function isTsize (value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
+/**
+ * A node's cumulative DAG size, as a link's Tsize holds it: its block's
+ * length plus its links' Tsize. Throws when the sum cannot be written.
+ */
+export function cumulativeSize (blockLength: number, linkSizes: Iterable<number>): number {
+  let size = blockLength
+  for (const linked of linkSizes) {
+    size += linked
+  }
+  if (!isTsize(size)) {
+    throw new InvalidParametersError('A cumulative size (Tsize) would exceed 2^53 - 1: the sizes given to set() are too large')
+  }
+  return size
 }
 
 /** UTF-8 length of a well-formed string without encoding it */
@@ -94,13 +111,13 @@ export function sizeStrategy (strategy: ShardSplitStrategy, mode?: number, mtime
   if (strategy === 'links-bytes') {
     // name bytes + CID bytes, as kubo and the importer estimate
     return {
-      entryBytes: (entry) => utf8Length(entry.name) + entry.cid.byteLength,
+      entryBytes: (nameBytes, cidBytes) => nameBytes + cidBytes,
       baseBytes: 0
     }
   }
 
   return {
-    entryBytes: (entry) => linkBlockBytes(utf8Length(entry.name), entry.cid.byteLength, Number(entry.size)),
+    entryBytes: (nameBytes, cidBytes, tsize) => linkBlockBytes(nameBytes, cidBytes, tsize),
     baseBytes: directoryDataBytes(mode, mtime)
   }
 }

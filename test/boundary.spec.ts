@@ -10,7 +10,7 @@ import type { DirectoryEntry, ShardSplitStrategy } from '../src/index.js'
 /** The estimate each strategy makes, computed independently of src/size.ts */
 function estimate (entries: DirectoryEntry[], strategy: ShardSplitStrategy): number {
   if (strategy === 'block-bytes') {
-    return encodeBasic({ entries }).byteLength
+    return encodeBasic({ entries: entries.map(e => ({ ...e, size: Number(e.size) })) }).byteLength
   }
   const encoder = new TextEncoder()
   return entries.reduce((total, e) => total + encoder.encode(e.name).byteLength + e.cid.bytes.byteLength, 0)

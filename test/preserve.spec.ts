@@ -30,8 +30,8 @@ async function hamtWithMetadata (blockstore: MemoryBlockstore, count: number, fa
     const label = link.Name ?? ''
     const slot = parseInt(label.slice(0, width), 16)
     return label.length === width
-      ? { kind: 'shard' as const, slot, cid: link.Hash, size: BigInt(link.Tsize ?? 0) }
-      : { kind: 'entry' as const, slot, name: label.slice(width), cid: link.Hash, size: BigInt(link.Tsize ?? 0) }
+      ? { kind: 'shard' as const, slot, cid: link.Hash, size: link.Tsize ?? 0 }
+      : { kind: 'entry' as const, slot, name: label.slice(width), cid: link.Hash, size: link.Tsize ?? 0 }
   })
   return writeDagPb(blockstore, encodeShard({ fanout: 2 ** fanoutBits, links, mode: MODE, mtime: MTIME }), 1)
 }

@@ -8,11 +8,12 @@ import { UnixFS } from 'ipfs-unixfs'
 import { InvalidDirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
 import { readFields } from '../protobuf.js'
-import type { DirectoryEntry } from '../index.js'
+import { isTsize } from '../size.js'
+import type { NamedEntry } from '../hamt/tree.js'
 import type { Mtime } from 'ipfs-unixfs'
 
 export interface BasicNode {
-  entries: DirectoryEntry[]
+  entries: NamedEntry[]
   mode?: number
   mtime?: Mtime
 }
@@ -21,7 +22,7 @@ export function encodeBasic (node: BasicNode): Uint8Array {
   const data = new UnixFS({ type: 'directory', mode: node.mode, mtime: node.mtime })
   return dagPb.encode(dagPb.prepare({
     Data: data.marshal(),
-    Links: node.entries.map(entry => ({ Name: entry.name, Hash: entry.cid, Tsize: Number(entry.size) }))
+    Links: node.entries.map(entry => ({ Name: entry.name, Hash: entry.cid, Tsize: entry.size }))
   }))
 }
 
@@ -56,8 +57,8 @@ function exactLinkNames (bytes: Uint8Array): Array<string | undefined> {
 }
 
 /** The entries of a decoded basic directory node, after checking its link names and sizes */
-export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): DirectoryEntry[] {
-  const entries: DirectoryEntry[] = []
+export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): NamedEntry[] {
+  const entries: NamedEntry[] = []
   const seen = new Set<string>()
   const names = exactLinkNames(bytes)
 
@@ -70,11 +71,11 @@ export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): DirectoryEnt
     if (seen.has(name)) {
       throw new InvalidDirectoryError(`Directory has the name ${JSON.stringify(name)} twice`)
     }
-    if (link.Tsize == null || !Number.isSafeInteger(link.Tsize) || link.Tsize < 0) {
+    if (!isTsize(link.Tsize)) {
       throw new InvalidDirectoryError(`Directory link ${JSON.stringify(name)} has no usable Tsize (${link.Tsize})`)
     }
     seen.add(name)
-    entries.push({ name, cid: link.Hash, size: BigInt(link.Tsize) })
+    entries.push({ name, cid: link.Hash, size: link.Tsize })
   }
 
   return entries

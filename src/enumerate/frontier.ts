@@ -1,54 +1,58 @@
-import type { Shard, UnloadedSlot } from '../hamt/shard.js'
-import type { UnloadedRef } from '../hamt/tree.js'
+import { ShardLink, Shard } from '../hamt/shard.js'
+import type { LinkRef } from '../hamt/tree.js'
 
 /**
- * The unloaded links of a retained tree, in breadth-first order: shallow
+ * The unloaded links of one version's tree, in breadth-first order: shallow
  * nodes first, since each one reveals more of the tree (and more links to
  * fetch in the next burst) than a deep one.
  *
- * Kept as a queue that grows as nodes are attached, so picking the next burst
- * costs only what it takes, not a walk of the loaded tree (a walk per burst
- * made a 12,000-node listing at budget 1 quadratic: 6 s of CPU).
+ * Kept as a queue that grows as nodes are swapped in, so picking the next
+ * burst costs only what it takes, not a walk of the loaded tree (a walk per
+ * burst made a 12,000-node listing at budget 1 quadratic: 6 s of CPU). It may
+ * hold links the version has since loaded or dropped: the loader checks each
+ * against the tree as it takes it.
  */
 export class Frontier {
-  private root?: Shard
-  private queue: UnloadedRef[] = []
+  private queue: LinkRef[] = []
   private head = 0
+  private built = false
 
-  /** Up to `limit` links that are still unloaded and not skipped, in breadth-first order */
-  take (root: Shard, limit: number, skip: (slot: UnloadedSlot) => boolean): UnloadedRef[] {
-    if (root !== this.root) {
+  /** The next link, oldest first; builds the queue from `root` on first use */
+  next (root: Shard): LinkRef | undefined {
+    if (!this.built) {
       this.rebuild(root)
     }
-
-    const found: UnloadedRef[] = []
-    while (found.length < limit && this.head < this.queue.length) {
-      const ref = this.queue[this.head++]
-      // a link that was loaded another way, or that is already on the wire (it returns through `failed` if its request fails)
-      if (ref.parent.slot(ref.index) === ref.slot && !skip(ref.slot)) {
-        found.push(ref)
-      }
+    const ref = this.queue[this.head]
+    if (ref == null) {
+      return undefined
     }
-
+    this.head++
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head)
       this.head = 0
     }
-    return found
+    return ref
   }
 
-  /** A node joined the tree under `root`: its unloaded links join the back of the queue */
-  attached (root: Shard, shard: Shard): void {
-    if (root === this.root) {
-      this.enqueue(shard)
-    }
+  /** The depth of the next link's node, if any */
+  peekDepth (): number | undefined {
+    return this.queue[this.head]?.path.length
   }
 
-  /** A request failed: its link goes back to the front */
-  failed (root: Shard, ref: UnloadedRef): void {
-    if (root !== this.root) {
+  /** A node at `path` joined the version: its links join the back of the queue */
+  add (shard: Shard, path: readonly number[]): void {
+    if (!this.built) {
       return
     }
+    for (const value of shard.values) {
+      if (value instanceof ShardLink) {
+        this.queue.push({ path: [...path, value.slot], link: value })
+      }
+    }
+  }
+
+  /** A taken link that was not swapped in goes back to the front */
+  putBack (ref: LinkRef): void {
     if (this.head > 0) {
       this.queue[--this.head] = ref
     } else {
@@ -56,26 +60,19 @@ export class Frontier {
     }
   }
 
-  /** Starts over from a walk of the tree under `root` */
+  /** Starts over from a walk of the loaded tree under `root` */
   rebuild (root: Shard): void {
-    this.root = root
+    this.built = true
     this.queue = []
     this.head = 0
-    const shards = [root]
-    for (let i = 0; i < shards.length; i++) {
-      this.enqueue(shards[i])
-      for (const [, slot] of shards[i].occupiedSlots()) {
-        if (slot.kind === 'shard' && slot.shard.totals.unloaded > 0) {
-          shards.push(slot.shard)
+    const level: Array<{ shard: Shard, path: number[] }> = [{ shard: root, path: [] }]
+    for (let i = 0; i < level.length; i++) {
+      const { shard, path } = level[i]
+      this.add(shard, path)
+      for (const value of shard.values) {
+        if (value instanceof Shard && value.unloaded > 0) {
+          level.push({ shard: value, path: [...path, value.slot] })
         }
-      }
-    }
-  }
-
-  private enqueue (parent: Shard): void {
-    for (const [index, slot] of parent.occupiedSlots()) {
-      if (slot.kind === 'unloaded') {
-        this.queue.push({ parent, index, slot })
       }
     }
   }

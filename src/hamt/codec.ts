@@ -12,34 +12,21 @@ import { UnixFS } from 'ipfs-unixfs'
 import { equals } from 'uint8arrays/equals'
 import { InvalidBlockError, InvalidShardError, NotADirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
+import { isTsize } from '../size.js'
 import { decodeUnixFSData } from '../unixfs-data.js'
 import { HASH_TYPE_MURMUR3_X64_64, hashName, maxDepth, slotAt } from './hash.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 
-/** A link to an entry of the directory: `prefix + name` */
-export interface ShardEntryLink {
-  kind: 'entry'
-  slot: number
-  name: string
-  cid: CID
-  size: bigint
-}
-
-/** A link to a sub-shard: the prefix alone */
-export interface ShardChildLink {
-  kind: 'shard'
-  slot: number
-  cid: CID
-  size: bigint
-}
-
-export type ShardLink = ShardEntryLink | ShardChildLink
+/** A link of a shard node: to an entry (`prefix + name`) or to a sub-shard (the prefix alone) */
+export type NodeLink =
+  | { kind: 'entry', slot: number, name: string, cid: CID, size: number }
+  | { kind: 'shard', slot: number, cid: CID, size: number }
 
 export interface ShardNode {
   fanout: number
   /** In ascending slot order */
-  links: ShardLink[]
+  links: NodeLink[]
   /** Only on the root */
   mode?: number
   mtime?: Mtime
@@ -51,12 +38,16 @@ export interface ShardPosition {
   parentFanout?: number
 }
 
-const MAX_FANOUT = 1024
+/** Fanout bounds, as log2: a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
+export const MIN_FANOUT_BITS = 3
+export const MAX_FANOUT_BITS = 10
+const MIN_FANOUT = 2 ** MIN_FANOUT_BITS
+const MAX_FANOUT = 2 ** MAX_FANOUT_BITS
 
 /** log2 of a fanout, after checking it is a power of two, a multiple of 8 and at most 1024 */
 export function fanoutBits (fanout: number): number {
-  if (!Number.isSafeInteger(fanout) || fanout < 8 || fanout > MAX_FANOUT || (fanout & (fanout - 1)) !== 0) {
-    throw new InvalidShardError(`HAMT: fanout ${fanout} is not a power of two from 8 to ${MAX_FANOUT}`)
+  if (!Number.isSafeInteger(fanout) || fanout < MIN_FANOUT || fanout > MAX_FANOUT || (fanout & (fanout - 1)) !== 0) {
+    throw new InvalidShardError(`HAMT: fanout ${fanout} is not a power of two from ${MIN_FANOUT} to ${MAX_FANOUT}`)
   }
   return Math.log2(fanout)
 }
@@ -100,7 +91,7 @@ export function encodeShard (node: ShardNode): Uint8Array {
     Links: node.links.map(link => ({
       Name: slotPrefix(link.slot, width) + (link.kind === 'entry' ? link.name : ''),
       Hash: link.cid,
-      Tsize: Number(link.size)
+      Tsize: link.size
     }))
   })
 }
@@ -128,7 +119,7 @@ export function decodeShard (bytes: Uint8Array, position: ShardPosition): ShardN
     throw new InvalidShardError('HAMT: empty sub-shard')
   }
 
-  const links: ShardLink[] = []
+  const links: NodeLink[] = []
   const childCids = new Set<string>()
   for (const link of pb.Links) {
     const decoded = decodeLink(link, header, position)
@@ -218,7 +209,7 @@ function decodeHeader (bytes: Uint8Array, position: ShardPosition): ShardHeader 
 }
 
 /** One link: its prefix, its kind, and for an entry, that the name hashes to where the link sits */
-function decodeLink (link: dagPb.PBLink, header: ShardHeader, position: ShardPosition): ShardLink {
+function decodeLink (link: dagPb.PBLink, header: ShardHeader, position: ShardPosition): NodeLink {
   const { fanout, bits, width } = header
   const label = link.Name
   if (label == null || label.length < width) {
@@ -232,10 +223,10 @@ function decodeLink (link: dagPb.PBLink, header: ShardHeader, position: ShardPos
   if (slot >= fanout) {
     throw new InvalidShardError(`HAMT: link prefix ${prefix} is not below the fanout ${fanout}`)
   }
-  if (link.Tsize == null || !Number.isSafeInteger(link.Tsize) || link.Tsize < 0) {
+  if (!isTsize(link.Tsize)) {
     throw new InvalidShardError(`HAMT: link ${JSON.stringify(label)} has no usable Tsize (${link.Tsize})`)
   }
-  const size = BigInt(link.Tsize)
+  const size = link.Tsize
 
   if (label.length === width) {
     if (link.Hash.code !== dagPb.code) {

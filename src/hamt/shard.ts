@@ -1,203 +1,288 @@
 /**
- * One in-memory HAMT shard node of the retained shard tree.
+ * One HAMT shard node of a retained tree: a value shared by every version of
+ * the directory that reaches it (Clojure's and Scala's CHAMP technique).
  *
- * Each slot is an entry, a loaded child shard, or a link to a child shard that
- * has not been fetched. Every node keeps running totals over the loaded part
- * of its subtree (entry bytes, entries, unloaded links); a change to a slot
- * adjusts them on the node and its ancestors, so the size check reads them in
- * O(1) and never walks the tree.
+ * A node holds its occupied slots in ascending order. A slot is an entry, a
+ * loaded child shard, or a link to a child not loaded by this version. Entries
+ * read from a block stay in the block's bytes (the slot holds the offset of
+ * their link); only entries an edit wrote or moved are objects. Each node
+ * keeps totals over the loaded part of its own subtree (entry bytes, entries,
+ * unloaded links, shards), so a version's size check reads its root in O(1),
+ * and a copied path recomputes them only along itself.
+ *
+ * A node is changed in place only by the version that owns it (the one that
+ * made it, until that version is cloned or cached); any other edit copies it.
  */
 
+import { CID } from 'multiformats/cid'
+import { utf8Length } from '../size.js'
+import { unpack, varintAt } from './packed-block.js'
+import type { PackedBlock } from './packed-block.js'
 import type { SizeStrategy } from '../size.js'
-import type { CID } from 'multiformats/cid'
 
-export interface EntrySlot {
-  kind: 'entry'
-  name: string
-  cid: CID
-  size: bigint
-}
-
-export interface ChildSlot {
-  kind: 'shard'
-  shard: Shard
-}
-
-export interface UnloadedSlot {
-  kind: 'unloaded'
-  cid: CID
-  /** The link's Tsize */
-  size: bigint
-}
-
-export type Slot = EntrySlot | ChildSlot | UnloadedSlot
-
-/** What every shard of one tree shares */
+/** What every node of one tree shares */
 export interface TreeContext {
   fanout: number
   bits: number
+  /** Hex digits of a link-name prefix */
+  width: number
   sizes: SizeStrategy
 }
 
-/** The form a clean shard was read from or written as */
+/** A stored node: its CID and cumulative size (block length plus every link's Tsize) */
 export interface Persisted {
-  cid: CID
-  /** Cumulative size: block length plus the Tsize of every link */
-  size: bigint
+  readonly cid: CID
+  readonly size: number
 }
+
+/** An entry that an edit wrote or moved, at its slot in the node that holds it */
+export class Entry {
+  readonly name: string
+  readonly cid: CID
+  /** The link's Tsize */
+  readonly size: number
+  readonly slot: number
+
+  constructor (name: string, cid: CID, size: number, slot: number) {
+    this.name = name
+    this.cid = cid
+    this.size = size
+    this.slot = slot
+  }
+}
+
+/** Where the parts of one link sit in a stored block */
+interface StoredLink {
+  hashStart: number
+  hashEnd: number
+  nameStart: number
+  nameEnd: number
+  tsize: number
+}
+
+/**
+ * Reads the link whose PBLink message starts at `offset`. The codec accepted
+ * the block only if it is canonical dag-pb, so a link is exactly Hash
+ * (field 1), Name (field 2) and Tsize (field 3), each behind a one-byte tag.
+ */
+function readStoredLink (block: PackedBlock, offset: number): StoredLink {
+  const [hashLength, hashStart] = varintAt(block, offset + 1)
+  const hashEnd = hashStart + hashLength
+  const [nameLength, nameStart] = varintAt(block, hashEnd + 1)
+  const nameEnd = nameStart + nameLength
+  const [tsize] = varintAt(block, nameEnd + 1)
+  return { hashStart, hashEnd, nameStart, nameEnd, tsize }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function readName (block: PackedBlock, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    if (block.charCodeAt(i) >= 0x80) {
+      return strictUtf8.decode(unpack(block, start, end))
+    }
+  }
+  // ASCII: the packed chars are the name
+  return block.slice(start, end)
+}
+
+/**
+ * A link to a child shard as a stored block holds it. Every version whose
+ * node holds this link shares it: loading the child fills `loaded` once for
+ * all of them (a load memoizes, it changes no value), and each version swaps
+ * the child in when it next passes by.
+ */
+export class ShardLink implements Persisted {
+  readonly block: PackedBlock
+  readonly offset: number
+  readonly slot: number
+  /** The child, once any version has loaded it */
+  loaded?: Shard
+  /** Cached trees holding this link (see `RetainedNodes`) */
+  refs = 0
+
+  constructor (block: PackedBlock, offset: number, slot: number) {
+    this.block = block
+    this.offset = offset
+    this.slot = slot
+  }
+
+  get cid (): CID {
+    const link = readStoredLink(this.block, this.offset)
+    return CID.decode(unpack(this.block, link.hashStart, link.hashEnd))
+  }
+
+  get size (): number {
+    return readStoredLink(this.block, this.offset).tsize
+  }
+}
+
+/** A slot's content: the offset of an entry's link in the node's block, an entry object, an unloaded link or a loaded child */
+export type SlotValue = number | Entry | ShardLink | Shard
 
 export interface Totals {
   /** Entry bytes, by the size strategy */
   bytes: number
   entries: number
-  /** Links to shards not fetched yet */
+  /** Links to shards not loaded */
   unloaded: number
   /** Loaded shards, this one included */
   shards: number
 }
 
-export class Shard {
+const NOTHING: Totals = { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
+const ONE_UNLOADED: Totals = { bytes: 0, entries: 0, unloaded: 1, shards: 0 }
+
+export class Shard implements Totals {
   readonly context: TreeContext
   readonly depth: number
-  parent?: Shard
-  /** This shard's slot in its parent */
-  parentSlot: number
-  /** Undefined while the shard differs from any stored block */
-  persisted?: Persisted
-  /** Running totals over the loaded part of the subtree */
-  readonly totals: Totals
-  /**
-   * Which slots are occupied, one bit each, and their contents in slot
-   * order (a CHAMP-style layout): most shards of a large HAMT hold a few
-   * slots of 256, and a dense array of `fanout` slots would cost 2 KiB each.
-   */
-  private bitmap: Uint32Array
-  private dense: Slot[]
+  /** Its slot in its parent; -1 for a root */
+  readonly slot: number
+  /** The stored block that numeric slot values point into */
+  readonly block?: PackedBlock
+  /** Occupied slots in ascending slot order */
+  values: SlotValue[]
+  /** The stored form this node equals; undefined once an edit changed it */
+  origin?: Persisted
+  /** The version that may change this node in place */
+  owner?: object
+  bytes = 0
+  entries = 0
+  unloaded = 0
+  shards = 1
+  /** Cached trees holding this node (see `RetainedNodes`) */
+  refs = 0
 
-  constructor (context: TreeContext, depth: number) {
+  constructor (context: TreeContext, depth: number, slot: number, block?: PackedBlock, values: SlotValue[] = []) {
     this.context = context
     this.depth = depth
-    this.parentSlot = -1
-    this.totals = { bytes: 0, entries: 0, unloaded: 0, shards: 1 }
-    this.bitmap = new Uint32Array(Math.ceil(context.fanout / 32))
-    this.dense = []
+    this.slot = slot
+    this.block = block
+    this.values = values
   }
 
-  /** Occupied slots */
-  get occupied (): number {
-    return this.dense.length
+  /** This node if `owner` may change it, else a copy that `owner` may. An edit (`changed`) forgets the stored form. */
+  writable (owner: object, changed: boolean): Shard {
+    const node = this.owner === owner ? this : this.copy(owner)
+    if (changed) {
+      node.origin = undefined
+    }
+    return node
   }
 
-  slot (index: number): Slot | undefined {
-    return this.has(index) ? this.dense[this.rank(index)] : undefined
-  }
-
-  /** Occupied slots in ascending order */
-  * occupiedSlots (): Generator<[number, Slot]> {
-    let position = 0
-    for (let word = 0; word < this.bitmap.length; word++) {
-      for (let bits = this.bitmap[word]; bits !== 0; bits &= bits - 1) {
-        yield [word * 32 + (31 - Math.clz32(bits & -bits)), this.dense[position++]]
+  /** Position of `slot` in `values`, or the ones' complement of where it would go */
+  find (slot: number): number {
+    let low = 0
+    let high = this.values.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const found = this.slotOf(this.values[middle])
+      if (found < slot) {
+        low = middle + 1
+      } else if (found > slot) {
+        high = middle - 1
+      } else {
+        return middle
       }
     }
+    return ~low
+  }
+
+  /** The content of `slot`, if occupied */
+  at (slot: number): SlotValue | undefined {
+    const position = this.find(slot)
+    return position < 0 ? undefined : this.values[position]
   }
 
   /**
-   * Puts `slot` (or nothing) at `index`, adjusting the totals of this shard
-   * and its ancestors and marking the path to the root changed. A child shard
-   * put here is adopted: its parent pointer is set.
+   * Puts `value` at `position` (replacing what is there, or inserting when
+   * `insert`), or removes the slot when `value` is undefined. `before` is
+   * what the replaced content counted, taken before any change below it.
    */
-  setSlot (index: number, slot: Slot | undefined, options: { changed: boolean } = { changed: true }): void {
-    const before = this.slot(index)
-    const delta = subtract(contribution(slot, this.context), contribution(before, this.context))
-    const position = this.rank(index)
-
-    if (before == null && slot != null) {
-      this.dense.splice(position, 0, slot)
-      this.bitmap[index >>> 5] |= 1 << (index & 31)
-    } else if (before != null && slot == null) {
-      this.dense.splice(position, 1)
-      this.bitmap[index >>> 5] &= ~(1 << (index & 31))
-    } else if (slot != null) {
-      this.dense[position] = slot
+  put (position: number, value: SlotValue | undefined, before: Totals, insert = false): void {
+    if (value == null) {
+      this.values.splice(position, 1)
+    } else if (insert) {
+      this.values.splice(position, 0, value)
+    } else {
+      this.values[position] = value
     }
-
-    if (slot?.kind === 'shard') {
-      slot.shard.parent = this
-      slot.shard.parentSlot = index
-    }
-
-    for (let shard: Shard | undefined = this; shard != null; shard = shard.parent) {
-      shard.totals.bytes += delta.bytes
-      shard.totals.entries += delta.entries
-      shard.totals.unloaded += delta.unloaded
-      shard.totals.shards += delta.shards
-      if (options.changed) {
-        shard.persisted = undefined
-      }
-    }
+    const after = value == null ? NOTHING : this.totalsOf(value)
+    this.bytes += after.bytes - before.bytes
+    this.entries += after.entries - before.entries
+    this.unloaded += after.unloaded - before.unloaded
+    this.shards += after.shards - before.shards
   }
 
-  /**
-   * A copy of the loaded tree under this shard. Entry and unloaded slots are
-   * shared: they are values, replaced rather than changed.
-   */
-  cloneTree (): Shard {
-    const copy = new Shard(this.context, this.depth)
-    copy.parentSlot = this.parentSlot
-    copy.persisted = this.persisted
-    Object.assign(copy.totals, this.totals)
-    copy.bitmap = this.bitmap.slice()
-    copy.dense = this.dense.map(slot => {
-      if (slot.kind !== 'shard') {
-        return slot
-      }
-      const child = slot.shard.cloneTree()
-      child.parent = copy
-      return { kind: 'shard', shard: child }
-    })
+  /** What one slot's content adds to this node's totals (a copy: safe to keep while the content changes) */
+  totalsOf (value: SlotValue): Totals {
+    if (value instanceof Shard) {
+      return { bytes: value.bytes, entries: value.entries, unloaded: value.unloaded, shards: value.shards }
+    }
+    if (value instanceof ShardLink) {
+      return ONE_UNLOADED
+    }
+    return { bytes: this.entryBytes(value), entries: 1, unloaded: 0, shards: 0 }
+  }
+
+  entryBytes (value: number | Entry): number {
+    const { sizes, width } = this.context
+    if (value instanceof Entry) {
+      return sizes.entryBytes(utf8Length(value.name), value.cid.byteLength, value.size)
+    }
+    const link = readStoredLink(this.storage(), value)
+    return sizes.entryBytes(link.nameEnd - link.nameStart - width, link.hashEnd - link.hashStart, link.tsize)
+  }
+
+  slotOf (value: SlotValue): number {
+    if (typeof value !== 'number') {
+      return value.slot
+    }
+    const block = this.storage()
+    const { nameStart } = readStoredLink(block, value)
+    let slot = 0
+    for (let i = nameStart; i < nameStart + this.context.width; i++) {
+      const char = block.charCodeAt(i)
+      // upper-case hex, checked by the codec
+      slot = slot * 16 + (char <= 0x39 ? char - 0x30 : char - 0x37)
+    }
+    return slot
+  }
+
+  nameOf (value: number | Entry): string {
+    if (value instanceof Entry) {
+      return value.name
+    }
+    const link = readStoredLink(this.storage(), value)
+    return readName(this.storage(), link.nameStart + this.context.width, link.nameEnd)
+  }
+
+  /** An entry slot as an object, at `slot` (its slot here, unless it is moving) */
+  entryOf (value: number | Entry, slot = this.slotOf(value)): Entry {
+    if (value instanceof Entry) {
+      return value.slot === slot ? value : new Entry(value.name, value.cid, value.size, slot)
+    }
+    const block = this.storage()
+    const link = readStoredLink(block, value)
+    const name = readName(block, link.nameStart + this.context.width, link.nameEnd)
+    return new Entry(name, CID.decode(unpack(block, link.hashStart, link.hashEnd)), link.tsize, slot)
+  }
+
+  private storage (): PackedBlock {
+    if (this.block == null) {
+      throw new Error('internal: a slot points into a block this node does not have')
+    }
+    return this.block
+  }
+
+  private copy (owner: object): Shard {
+    const copy = new Shard(this.context, this.depth, this.slot, this.block, this.values.slice())
+    copy.origin = this.origin
+    copy.owner = owner
+    copy.bytes = this.bytes
+    copy.entries = this.entries
+    copy.unloaded = this.unloaded
+    copy.shards = this.shards
     return copy
   }
-
-  /** The only occupied slot, if exactly one is */
-  onlySlot (): Slot | undefined {
-    return this.dense.length === 1 ? this.dense[0] : undefined
-  }
-
-  private has (index: number): boolean {
-    return (this.bitmap[index >>> 5] & (1 << (index & 31))) !== 0
-  }
-
-  /** How many occupied slots come before `index`: its place in `dense` */
-  private rank (index: number): number {
-    const word = index >>> 5
-    let rank = 0
-    for (let w = 0; w < word; w++) {
-      rank += popcount(this.bitmap[w])
-    }
-    return rank + popcount(this.bitmap[word] & ((1 << (index & 31)) - 1))
-  }
-}
-
-function popcount (bits: number): number {
-  bits -= (bits >>> 1) & 0x55555555
-  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333)
-  return (((bits + (bits >>> 4)) & 0x0F0F0F0F) * 0x01010101) >>> 24
-}
-
-function contribution (slot: Slot | undefined, context: TreeContext): Totals {
-  if (slot == null) {
-    return { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
-  }
-  if (slot.kind === 'entry') {
-    return { bytes: context.sizes.entryBytes(slot), entries: 1, unloaded: 0, shards: 0 }
-  }
-  if (slot.kind === 'unloaded') {
-    return { bytes: 0, entries: 0, unloaded: 1, shards: 0 }
-  }
-  return { ...slot.shard.totals }
-}
-
-function subtract (a: Totals, b: Totals): Totals {
-  return { bytes: a.bytes - b.bytes, entries: a.entries - b.entries, unloaded: a.unloaded - b.unloaded, shards: a.shards - b.shards }
 }

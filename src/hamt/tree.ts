@@ -1,7 +1,9 @@
 /**
- * Operations over a retained shard tree: the one edit path (set, overwrite
- * and delete with canonical collapse), building a tree from entries, reading
- * its entries back, attaching fetched nodes, and writing changed nodes.
+ * Operations over a retained shard tree as a persistent value: the one edit
+ * path (set, overwrite and delete with canonical collapse), building a tree,
+ * reading entries, making a node from a stored block, swapping a loaded child
+ * in, and writing changed nodes. An edit copies the nodes on its path that
+ * its version does not own and nothing else, and returns the new root.
  *
  * The tree's shape depends only on its set of entries: a slot with one entry
  * holds it; a slot where two or more entries collide holds a sub-shard; after
@@ -10,82 +12,136 @@
  */
 
 import { InvalidParametersError } from '../errors.js'
+import { readFields } from '../protobuf.js'
+import { cumulativeSize, utf8Length } from '../size.js'
 import { encodeShard } from './codec.js'
 import { hashName, maxDepth, slotAt } from './hash.js'
-import { Shard } from './shard.js'
-import type { ShardLink, ShardNode } from './codec.js'
-import type { EntrySlot, Persisted, TreeContext, UnloadedSlot } from './shard.js'
+import { pack } from './packed-block.js'
+import { Entry, Shard, ShardLink } from './shard.js'
+import type { NodeLink, ShardNode } from './codec.js'
+import type { Persisted, SlotValue, TreeContext, Totals } from './shard.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 
-/** An unloaded slot and where it sits */
-export interface UnloadedRef {
-  parent: Shard
-  index: number
-  slot: UnloadedSlot
+/** An entry's link as an edit gives it */
+export interface EntryValue {
+  cid: CID
+  /** Tsize */
+  size: number
 }
 
-/** The first unloaded slot on the path a hash takes from `root`, if any */
-export function unloadedOnPath (root: Shard, hash: Uint8Array): UnloadedRef | undefined {
+/** An entry with its name, as a basic directory holds it and a build takes it */
+export interface NamedEntry extends EntryValue {
+  name: string
+}
+
+/** An unloaded link and the slots that lead to it from the root */
+export interface LinkRef {
+  path: number[]
+  link: ShardLink
+}
+
+const NOTHING: Totals = { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
+
+/** The first link on a hash's path that this version has not loaded, if any */
+export function unloadedOnPath (root: Shard, hash: Uint8Array): LinkRef | undefined {
+  const path: number[] = []
   for (let shard = root; ;) {
-    const index = slotAt(hash, shard.depth, shard.context.bits)
-    const slot = shard.slot(index)
-    if (slot?.kind === 'unloaded') {
-      return { parent: shard, index, slot }
+    const slot = slotAt(hash, shard.depth, shard.context.bits)
+    const value = shard.at(slot)
+    path.push(slot)
+    if (value instanceof ShardLink) {
+      return { path, link: value }
     }
-    if (slot?.kind !== 'shard') {
+    if (!(value instanceof Shard)) {
       return undefined
     }
-    shard = slot.shard
+    shard = value
   }
+}
+
+/** The content at the end of `path`, if the path leads anywhere */
+export function valueAt (root: Shard, path: readonly number[]): SlotValue | undefined {
+  let value: SlotValue | undefined = root
+  for (const slot of path) {
+    if (!(value instanceof Shard)) {
+      return undefined
+    }
+    value = value.at(slot)
+  }
+  return value
 }
 
 /** The entry stored under `name`; the path must be loaded */
-export function findEntry (root: Shard, name: string, hash: Uint8Array): EntrySlot | undefined {
+export function findEntry (root: Shard, name: string, hash: Uint8Array): Entry | undefined {
   for (let shard = root; ;) {
-    const slot = shard.slot(slotAt(hash, shard.depth, shard.context.bits))
-    if (slot?.kind === 'shard') {
-      shard = slot.shard
-    } else if (slot?.kind === 'unloaded') {
+    const value = shard.at(slotAt(hash, shard.depth, shard.context.bits))
+    if (value instanceof Shard) {
+      shard = value
+    } else if (value instanceof ShardLink) {
       throw notLoaded()
     } else {
-      return slot?.name === name ? slot : undefined
+      return value != null && shard.nameOf(value) === name ? shard.entryOf(value) : undefined
     }
   }
+}
+
+export interface Swap {
+  root: Shard
+  /** The entry that was under the name before */
+  previous?: Entry
 }
 
 /**
  * The one edit path: puts `value` under `name`, or removes `name` when
- * `value` is undefined, keeping the tree canonical. Returns the entry that was
- * there before. The path must be loaded.
+ * `value` is undefined, keeping the tree canonical. The path must be loaded.
  */
-export function swapEntry (shard: Shard, name: string, hash: Uint8Array, value: EntrySlot | undefined): EntrySlot | undefined {
-  const { bits } = shard.context
-  const index = slotAt(hash, shard.depth, bits)
-  const current = shard.slot(index)
+export function swapEntry (root: Shard, name: string, hash: Uint8Array, value: EntryValue | undefined, owner: object): Swap {
+  const swapped = swapIn(root, name, hash, value, owner)
+  return swapped == null ? { root } : { root: swapped.node, previous: swapped.previous }
+}
 
-  if (current == null) {
-    if (value != null) {
-      shard.setSlot(index, value)
+interface Swapped {
+  node: Shard
+  previous?: Entry
+}
+
+/** The edit under `shard`: its replacement node, or undefined when nothing changes */
+function swapIn (shard: Shard, name: string, hash: Uint8Array, value: EntryValue | undefined, owner: object): Swapped | undefined {
+  const { bits } = shard.context
+  const slot = slotAt(hash, shard.depth, bits)
+  const position = shard.find(slot)
+
+  if (position < 0) {
+    if (value == null) {
+      return undefined
     }
-    return undefined
+    const node = shard.writable(owner, true)
+    node.put(~position, new Entry(name, value.cid, value.size, slot), NOTHING, true)
+    return { node }
   }
 
-  if (current.kind === 'unloaded') {
+  const current = shard.values[position]
+  if (current instanceof ShardLink) {
     throw notLoaded()
   }
+  const before = shard.totalsOf(current)
 
-  if (current.kind === 'shard') {
-    const previous = swapEntry(current.shard, name, hash, value)
-    if (previous != null && value == null) {
-      collapse(current.shard)
+  if (current instanceof Shard) {
+    const below = swapIn(current, name, hash, value, owner)
+    if (below == null) {
+      return undefined
     }
-    return previous
+    const node = shard.writable(owner, true)
+    node.put(position, value == null ? collapsed(below.node) : below.node, before)
+    return { node, previous: below.previous }
   }
 
-  if (current.name === name) {
-    shard.setSlot(index, value)
-    return current
+  if (shard.nameOf(current) === name) {
+    const previous = shard.entryOf(current, slot)
+    const node = shard.writable(owner, true)
+    node.put(position, value == null ? undefined : new Entry(name, value.cid, value.size, slot), before)
+    return { node, previous }
   }
 
   if (value == null) {
@@ -93,31 +149,29 @@ export function swapEntry (shard: Shard, name: string, hash: Uint8Array, value: 
   }
 
   // two names share this slot: both move into a new sub-shard
-  const currentHash = hashName(current.name)
-  if (!divergeBelow(shard.depth + 1, hash, currentHash, bits)) {
-    throw new InvalidParametersError(`Names ${JSON.stringify(name)} and ${JSON.stringify(current.name)} collide on every hash level`)
+  const existing = shard.entryOf(current, slot)
+  const existingHash = hashName(existing.name)
+  if (!divergeBelow(shard.depth + 1, hash, existingHash, bits)) {
+    throw new InvalidParametersError(`Names ${JSON.stringify(name)} and ${JSON.stringify(existing.name)} collide on every hash level`)
   }
-  const child = new Shard(shard.context, shard.depth + 1)
-  shard.setSlot(index, { kind: 'shard', shard: child })
-  swapEntry(child, current.name, currentHash, current)
-  swapEntry(child, name, hash, value)
-  return undefined
+  const empty = new Shard(shard.context, shard.depth + 1, slot)
+  empty.owner = owner
+  const child = swapIn(swapIn(empty, existing.name, existingHash, existing, owner)?.node ?? empty, name, hash, value, owner)?.node ?? empty
+  const node = shard.writable(owner, true)
+  node.put(position, child, before)
+  return { node }
 }
 
-/** After a removal beneath `shard`: drop it if empty, pull up its entry if that is all it holds */
-function collapse (shard: Shard): void {
-  const parent = shard.parent
-  if (parent == null) {
-    return
+/** What a sub-shard's slot holds after a removal beneath it: nothing if it is empty, its entry if that is all it holds */
+function collapsed (child: Shard): SlotValue | undefined {
+  if (child.values.length === 0) {
+    return undefined
   }
-  if (shard.occupied === 0) {
-    parent.setSlot(shard.parentSlot, undefined)
-    return
+  const only = child.values.length === 1 ? child.values[0] : undefined
+  if (only != null && !(only instanceof Shard) && !(only instanceof ShardLink)) {
+    return child.entryOf(only, child.slot)
   }
-  const only = shard.onlySlot()
-  if (only?.kind === 'entry') {
-    parent.setSlot(shard.parentSlot, only)
-  }
+  return child
 }
 
 function divergeBelow (depth: number, a: Uint8Array, b: Uint8Array, bits: number): boolean {
@@ -133,50 +187,90 @@ function notLoaded (): Error {
   return new Error('internal: the path to an entry must be loaded before it is read or edited')
 }
 
-/** A fresh root holding these entries */
-export function buildTree (context: TreeContext, entries: Iterable<EntrySlot>): Shard {
-  const root = new Shard(context, 0)
+/** A fresh root holding these entries, owned by `owner` */
+export function buildTree (context: TreeContext, entries: Iterable<NamedEntry>, owner: object): Shard {
+  let root = new Shard(context, 0, -1)
+  root.owner = owner
   for (const entry of entries) {
-    swapEntry(root, entry.name, hashName(entry.name), { ...entry, kind: 'entry' })
+    root = swapEntry(root, entry.name, hashName(entry.name), entry, owner).root
   }
   return root
 }
 
-/** Every loaded entry, in slot order */
-export function * loadedEntries (shard: Shard): Generator<EntrySlot> {
-  for (const [, slot] of shard.occupiedSlots()) {
-    if (slot.kind === 'entry') {
-      yield slot
-    } else if (slot.kind === 'shard') {
-      yield * loadedEntries(slot.shard)
+/** Every entry, in slot order; a link must be loaded, by this version or another */
+export function * loadedEntries (shard: Shard): Generator<Entry> {
+  for (const value of shard.values) {
+    if (value instanceof Shard) {
+      yield * loadedEntries(value)
+    } else if (value instanceof ShardLink) {
+      if (value.loaded == null) {
+        throw notLoaded()
+      }
+      yield * loadedEntries(value.loaded)
+    } else {
+      yield shard.entryOf(value)
     }
   }
 }
 
-/** A shard made from a decoded node; it is clean, as `persisted` says */
-export function shardFromNode (context: TreeContext, depth: number, node: ShardNode, persisted: Persisted): Shard {
-  const shard = new Shard(context, depth)
-  for (const link of node.links) {
-    shard.setSlot(link.slot, link.kind === 'entry'
-      ? { kind: 'entry', name: link.name, cid: link.cid, size: link.size }
-      : { kind: 'unloaded', cid: link.cid, size: link.size }, { changed: false })
+const PB_NODE_LINKS = 2
+
+/**
+ * A node made from a checked stored block: entries stay in the block's bytes,
+ * sub-shard links become `ShardLink`s. `node` is the codec's reading of `bytes`.
+ */
+export function shardFromBlock (context: TreeContext, depth: number, slot: number, bytes: Uint8Array, node: ShardNode, origin: Persisted): Shard {
+  const block = pack(bytes)
+  const shard = new Shard(context, depth, slot, block)
+  let index = 0
+  for (const field of readFields(bytes)) {
+    if (field.field !== PB_NODE_LINKS || field.wire !== 'bytes') {
+      continue
+    }
+    const offset = field.value.byteOffset - bytes.byteOffset
+    const link = node.links[index++]
+    if (link.kind === 'entry') {
+      shard.values.push(offset)
+      shard.bytes += context.sizes.entryBytes(utf8Length(link.name), link.cid.byteLength, link.size)
+      shard.entries++
+    } else {
+      shard.values.push(new ShardLink(block, offset, link.slot))
+      shard.unloaded++
+    }
   }
-  shard.persisted = persisted
+  shard.origin = origin
   return shard
 }
 
 /**
- * Attaches a fetched node in place of its unloaded link and returns it.
- * Attaches nothing, and returns undefined, when the link is no longer in the
- * tree (the tree was replaced while the block was on its way).
+ * Swaps the child that `ref.link` loaded into the version rooted at `root`,
+ * if the link is still there. Returns the new root, or undefined when the
+ * link is not in this version. Loading changes no value: the stored forms
+ * on the path stay.
  */
-export function attach (ref: UnloadedRef, node: ShardNode): Shard | undefined {
-  if (ref.parent.slot(ref.index) !== ref.slot) {
-    return undefined
+export function adopt (root: Shard, ref: LinkRef, owner: object): Shard | undefined {
+  const { path, link } = ref
+  const swapIn = (shard: Shard, depth: number): Shard | undefined => {
+    const position = shard.find(path[depth])
+    if (position < 0) {
+      return undefined
+    }
+    const value = shard.values[position]
+    const before = shard.totalsOf(value)
+    let replacement: Shard | undefined
+    if (depth === path.length - 1) {
+      replacement = value === link ? link.loaded : undefined
+    } else if (value instanceof Shard) {
+      replacement = swapIn(value, depth + 1)
+    }
+    if (replacement == null) {
+      return undefined
+    }
+    const node = shard.writable(owner, false)
+    node.put(position, replacement, before)
+    return node
   }
-  const child = shardFromNode(ref.parent.context, ref.parent.depth + 1, node, { cid: ref.slot.cid, size: ref.slot.size })
-  ref.parent.setSlot(ref.index, { kind: 'shard', shard: child }, { changed: false })
-  return child
+  return swapIn(root, 0)
 }
 
 export interface RootMetadata {
@@ -185,30 +279,28 @@ export interface RootMetadata {
 }
 
 /**
- * Encodes and puts every changed shard, children first, and returns the
- * root's CID and cumulative size. A shard is marked clean only once its block
- * is stored, so a failed put leaves the rest to write on the next call.
+ * Encodes and puts every changed node, children first, and returns the
+ * root's stored form. A node is marked stored only once its block is put, so
+ * a failed put leaves the rest to write on the next call.
  */
 export async function persistTree (shard: Shard, put: (bytes: Uint8Array) => Promise<CID>, root: RootMetadata = {}): Promise<Persisted> {
-  if (shard.persisted != null) {
-    return shard.persisted
+  if (shard.origin != null) {
+    return shard.origin
   }
 
-  const links: ShardLink[] = []
-  let linked = 0n
-  for (const [index, slot] of shard.occupiedSlots()) {
-    if (slot.kind === 'entry') {
-      links.push({ kind: 'entry', slot: index, name: slot.name, cid: slot.cid, size: slot.size })
-      linked += slot.size
+  const links: NodeLink[] = []
+  for (const value of shard.values) {
+    if (value instanceof Shard || value instanceof ShardLink) {
+      const child = value instanceof Shard ? await persistTree(value, put) : value
+      links.push({ kind: 'shard', slot: value.slot, cid: child.cid, size: child.size })
     } else {
-      const child = slot.kind === 'shard' ? await persistTree(slot.shard, put) : slot
-      links.push({ kind: 'shard', slot: index, cid: child.cid, size: child.size })
-      linked += child.size
+      const entry = shard.entryOf(value)
+      links.push({ kind: 'entry', slot: entry.slot, name: entry.name, cid: entry.cid, size: entry.size })
     }
   }
 
-  const bytes = encodeShard({ fanout: shard.context.fanout, links, ...(shard.parent == null ? root : {}) })
-  const cid = await put(bytes)
-  shard.persisted = { cid, size: BigInt(bytes.length) + linked }
-  return shard.persisted
+  const bytes = encodeShard({ fanout: shard.context.fanout, links, ...(shard.depth === 0 ? root : {}) })
+  const size = cumulativeSize(bytes.length, links.map(link => link.size))
+  shard.origin = { cid: await put(bytes), size }
+  return shard.origin
 }

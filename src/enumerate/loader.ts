@@ -1,0 +1,229 @@
+/**
+ * Partial enumeration: loads the shard nodes one version of a directory
+ * needs, in bounded bursts, and swaps them into that version.
+ *
+ * A burst asks the block fetcher for the unloaded node on a name's path (if
+ * any) and up to as many breadth-first frontier nodes as its goal wants,
+ * never more than the fetch budget, all at once. It stops waiting as soon as
+ * the goal holds; requests still in flight then land in the background and
+ * fill their shared links, for this version and any other to swap in later,
+ * with no second request. Nodes loaded by another version are swapped in as
+ * they are met, with no fetch.
+ */
+
+import { CustomProgressEvent } from 'progress-events'
+import { raceSignal } from 'race-signal'
+import { decodeShard } from '../hamt/codec.js'
+import { adopt, shardFromBlock, unloadedOnPath, valueAt } from '../hamt/tree.js'
+import { DepthSamples } from './estimate.js'
+import { Frontier } from './frontier.js'
+import type { BlockFetcher } from '../fetch.js'
+import type { Shard, ShardLink } from '../hamt/shard.js'
+import type { LinkRef } from '../hamt/tree.js'
+import type { BurstProgress, DirectoryProgressEvents } from '../progress.js'
+import type { ProgressOptions } from 'progress-events'
+
+/** One version of a directory's tree: its root, and the owner that may change its nodes in place */
+export interface TreeVersion {
+  root: Shard
+  readonly owner: object
+}
+
+export interface LoadStats {
+  /** Shard blocks this directory fetched and decoded */
+  fetchedBlocks: number
+  /** Fetch rounds */
+  bursts: number
+  /** The most blocks asked for in one round */
+  largestBurst: number
+}
+
+export interface LoadOptions extends ProgressOptions<DirectoryProgressEvents> {
+  /** Aborts with the caller: cancels this operation's requests in flight */
+  signal: AbortSignal
+}
+
+/** What a run of bursts is for */
+export interface LoadGoal {
+  reason: BurstProgress['reason']
+  /** A name's hash: every node on its path is loaded before anything else counts */
+  path?: Uint8Array
+  /** True once loading may stop; asked only when the path is loaded */
+  holds(): boolean
+  /** Frontier nodes the next burst may ask for besides the path, given what was seen at `depth` */
+  extra(samples: DepthSamples, depth: number): number
+}
+
+/** What the loaders of one service share */
+export interface LoaderEnv {
+  fetcher: BlockFetcher
+  /** Told of every node a load fills in, for the cache's count */
+  loaded(link: ShardLink): void
+}
+
+export class ShardLoader {
+  readonly stats: LoadStats
+  private readonly env: LoaderEnv
+  private readonly samples: DepthSamples
+  private readonly frontier = new Frontier()
+
+  constructor (env: LoaderEnv, stats: LoadStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }, samples = new DepthSamples()) {
+    this.env = env
+    this.stats = stats
+    this.samples = samples
+  }
+
+  /** A loader for a copy of the version: the same counts so far, its own frontier */
+  clone (): ShardLoader {
+    return new ShardLoader(this.env, { ...this.stats }, this.samples.copy())
+  }
+
+  /** Counts a fetch made for this directory outside any tree (its root) */
+  counted (requested: number): void {
+    this.stats.bursts++
+    this.stats.largestBurst = Math.max(this.stats.largestBurst, requested)
+  }
+
+  /** Loads every node on the path a name's hash takes */
+  async loadPath (version: TreeVersion, hash: Uint8Array, options: LoadOptions): Promise<void> {
+    await this.loadUntil(version, { reason: 'lookup', path: hash, holds: () => true, extra: () => 0 }, options)
+  }
+
+  /** Loads the whole tree */
+  async loadAll (version: TreeVersion, options: LoadOptions): Promise<void> {
+    await this.loadUntil(version, { reason: 'list', holds: () => false, extra: () => Infinity }, options)
+  }
+
+  /** Runs bursts until the path is loaded and the goal holds, or nothing is left to load */
+  async loadUntil (version: TreeVersion, goal: LoadGoal, options: LoadOptions): Promise<void> {
+    for (let rebuilt = false; ;) {
+      options.signal.throwIfAborted()
+      const onPath = goal.path == null ? undefined : this.nextOnPath(version, goal.path)
+      if (onPath == null && (version.root.unloaded === 0 || goal.holds())) {
+        return
+      }
+
+      const refs = onPath == null ? [] : [onPath]
+      const wanted = goal.extra(this.samples, this.frontier.peekDepth() ?? 1)
+      const extra = Math.min(this.env.fetcher.budget - refs.length, onPath == null ? Math.max(1, wanted) : wanted)
+      const swapped = this.takeFrontier(version, refs, refs.length + extra)
+
+      if (refs.length > 0) {
+        rebuilt = false
+        await this.burst(version, refs, goal, options)
+      } else if (!swapped) {
+        if (rebuilt) {
+          throw new Error('internal: the tree has unloaded links that the frontier cannot find')
+        }
+        // every link taken was stale: start the queue again from the tree
+        this.frontier.rebuild(version.root)
+        rebuilt = true
+      }
+    }
+  }
+
+  /** The first link on the path still to fetch, after swapping in what others loaded */
+  private nextOnPath (version: TreeVersion, hash: Uint8Array): LinkRef | undefined {
+    for (;;) {
+      const ref = unloadedOnPath(version.root, hash)
+      if (ref?.link.loaded == null || !this.swapIn(version, ref)) {
+        return ref
+      }
+    }
+  }
+
+  /** Adds frontier links to `refs` up to `limit`; swaps in what others loaded. True if anything was swapped in. */
+  private takeFrontier (version: TreeVersion, refs: LinkRef[], limit: number): boolean {
+    let swapped = false
+    while (refs.length < limit) {
+      const ref = this.frontier.next(version.root)
+      if (ref == null) {
+        break
+      }
+      if (valueAt(version.root, ref.path) !== ref.link || refs.some(taken => taken.link === ref.link)) {
+        continue
+      }
+      if (ref.link.loaded != null) {
+        swapped = this.swapIn(version, ref) || swapped
+        continue
+      }
+      refs.push(ref)
+    }
+    return swapped
+  }
+
+  private async burst (version: TreeVersion, refs: LinkRef[], goal: LoadGoal, options: LoadOptions): Promise<void> {
+    this.counted(refs.length)
+    const decided = new AbortController()
+    const swapped = new Set<LinkRef>()
+    const done = (): boolean => (goal.path == null || unloadedOnPath(version.root, goal.path) == null) && goal.holds()
+
+    const loads = refs.map(async ref => {
+      await this.load(version, ref, options.signal)
+      if (decided.signal.aborted) {
+        return
+      }
+      if (this.swapIn(version, ref)) {
+        swapped.add(ref)
+      }
+      if (swapped.size === refs.length || done()) {
+        decided.abort()
+      }
+    })
+
+    try {
+      await raceSignal(Promise.all(loads), AbortSignal.any([decided.signal, options.signal]))
+    } catch (err) {
+      if (options.signal.aborted || !decided.signal.aborted) {
+        throw err
+      }
+    } finally {
+      // from here on, landings only fill their shared links
+      decided.abort()
+      for (const ref of refs) {
+        if (!swapped.has(ref)) {
+          this.frontier.putBack(ref)
+        }
+      }
+      options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', {
+        reason: goal.reason,
+        requested: refs.length,
+        arrived: swapped.size,
+        knownBytes: version.root.bytes,
+        sizeExact: version.root.unloaded === 0
+      }))
+    }
+  }
+
+  /** Fetches and decodes the child behind a link, once for every version that shares the link */
+  private async load (version: TreeVersion, ref: LinkRef, signal: AbortSignal): Promise<void> {
+    const { link, path } = ref
+    if (link.loaded != null) {
+      return
+    }
+    const bytes = await this.env.fetcher.get(link.cid, { signal })
+    if (link.loaded != null) {
+      // a caller that joined the same request decoded it first
+      return
+    }
+    const { context } = version.root
+    const node = decodeShard(bytes, { path, parentFanout: context.fanout })
+    link.loaded = shardFromBlock(context, path.length, link.slot, bytes, node, link)
+    this.stats.fetchedBlocks++
+    this.env.loaded(link)
+  }
+
+  /** Swaps a loaded link's child into the version; false if the link is no longer there */
+  private swapIn (version: TreeVersion, ref: LinkRef): boolean {
+    const root = adopt(version.root, ref, version.owner)
+    const child = ref.link.loaded
+    if (root == null || child == null) {
+      return false
+    }
+    version.root = root
+    // a node fresh from its block has no loaded children: its totals are its own
+    this.samples.add(ref.path.length, child.bytes)
+    this.frontier.add(child, ref.path)
+    return true
+  }
+}
