@@ -22,6 +22,7 @@ import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { treeScenario } from './scenarios/tree.js'
 import { renderTable } from './table.js'
 import { incidents, modeLabel } from './two-nodes.js'
 import type { BenchContext } from './context.js'
@@ -35,7 +36,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   collapse: collapseScenario,
   list: listScenario,
   memory: memoryScenario,
-  chain: chainScenario
+  chain: chainScenario,
+  tree: treeScenario
 }
 
 function selected (): string[] {
