@@ -17,7 +17,7 @@ import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
 import { BlockFetcher } from './fetch.js'
 import { assertValidName } from './names.js'
-import { resolveConfig } from './options.js'
+import { EDIT_OPTIONS, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv, Lifecycle } from './directory.js'
 import type { ShardLink } from './hamt/shard.js'
@@ -155,8 +155,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   }
 
   private env (options: CidOptions): DirectoryEnv {
-    const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = options
-    const overrides = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
+    const overrides = Object.fromEntries(EDIT_OPTIONS.filter(key => options[key] != null).map(key => [key, options[key]]))
     return {
       blockstore: this.blockstore,
       fetcher: this.fetcher,

@@ -22,6 +22,7 @@
 
 import { DirectoryService } from './directories.js'
 import type { DirectoryServiceInit } from './directories.js'
+import type { EditOption } from './options.js'
 import type { DirectoryProgressEvents } from './progress.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -77,8 +78,8 @@ export interface DynamicDirectoryInit {
   profile?: Profile
 
   /**
-   * The most shard blocks one directory has requested and not yet received
-   * at any time: the size of a fetch burst
+   * The most blocks the directories of one `dynamicDirectory()` have
+   * requested and not yet received at any time, and the largest fetch burst
    *
    * @default 32
    */
@@ -140,7 +141,7 @@ export interface Directory {
 }
 
 /** The options of `@helia/unixfs` that shape an edit, per call */
-export interface CidOptions extends DirectoryOptions, Pick<DynamicDirectoryInit, 'shardSplitThresholdBytes' | 'shardSplitStrategy' | 'shardFanoutBits' | 'profile' | 'cidVersion'> {}
+export interface CidOptions extends DirectoryOptions, Pick<DynamicDirectoryInit, EditOption> {}
 
 export interface CpOptions extends CidOptions {
   /** Replace an entry that has the name already, instead of failing with AlreadyExistsError */

@@ -9,6 +9,10 @@ export const DEFAULT_CID_VERSION = 1
 export const DEFAULT_FETCH_BUDGET = 32
 export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
 
+/** The options that shape an edit, which a CID-in, CID-out call may set for itself */
+export const EDIT_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile', 'cidVersion'] as const
+export type EditOption = typeof EDIT_OPTIONS[number]
+
 /** Every option resolved: what a Directory works from */
 export interface DirectoryConfig {
   thresholdBytes: number

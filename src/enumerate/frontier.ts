@@ -24,6 +24,9 @@ export class Frontier {
     }
     const ref = this.queue[this.head]
     if (ref == null) {
+      // let go of the links taken: they hold their blocks
+      this.queue = []
+      this.head = 0
       return undefined
     }
     this.head++

@@ -14,6 +14,7 @@
 import { CustomProgressEvent } from 'progress-events'
 import { raceSignal } from 'race-signal'
 import { decodeShard } from '../hamt/codec.js'
+import { LINKED } from '../hamt/shard.js'
 import { adopt, shardFromBlock, unloadedOnPath, valueAt } from '../hamt/tree.js'
 import { DepthSamples } from './estimate.js'
 import { Frontier } from './frontier.js'
@@ -208,7 +209,7 @@ export class ShardLoader {
     }
     const { context } = version.root
     const node = decodeShard(bytes, { path, parentFanout: context.fanout })
-    link.loaded = shardFromBlock(context, path.length, link.slot, bytes, node, link)
+    link.loaded = shardFromBlock(context, path.length, link.slot, bytes, node, LINKED)
     this.stats.fetchedBlocks++
     this.env.loaded(link)
   }

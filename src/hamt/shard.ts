@@ -35,6 +35,13 @@ export interface Persisted {
   readonly size: number
 }
 
+/**
+ * The stored form of a node loaded through a link in its parent's block: the
+ * link there holds its CID and size, so the node keeps no copy (a parent and
+ * its copies share one block).
+ */
+export const LINKED = Symbol('linked from the parent block')
+
 /** An entry that an edit wrote or moved, at its slot in the node that holds it */
 export class Entry {
   readonly name: string
@@ -73,6 +80,9 @@ function readStoredLink (block: PackedBlock, offset: number): StoredLink {
   const [tsize] = varintAt(block, nameEnd + 1)
   return { hashStart, hashEnd, nameStart, nameEnd, tsize }
 }
+
+/** The tag of a PBNode Links field; a block holds its links first, then Data */
+const PB_NODE_LINKS_TAG = 0x12
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -143,7 +153,7 @@ export class Shard implements Totals {
   /** Occupied slots in ascending slot order */
   values: SlotValue[]
   /** The stored form this node equals; undefined once an edit changed it */
-  origin?: Persisted
+  origin?: Persisted | typeof LINKED
   /** The version that may change this node in place */
   owner?: object
   bytes = 0
@@ -238,8 +248,12 @@ export class Shard implements Totals {
     if (typeof value !== 'number') {
       return value.slot
     }
+    return this.slotAt(readStoredLink(this.storage(), value).nameStart)
+  }
+
+  /** The slot a stored link name's hex prefix gives */
+  private slotAt (nameStart: number): number {
     const block = this.storage()
-    const { nameStart } = readStoredLink(block, value)
     let slot = 0
     for (let i = nameStart; i < nameStart + this.context.width; i++) {
       const char = block.charCodeAt(i)
@@ -247,6 +261,21 @@ export class Shard implements Totals {
       slot = slot * 16 + (char <= 0x39 ? char - 0x30 : char - 0x37)
     }
     return slot
+  }
+
+  /** The stored links of this node's block to its children, by slot: the stored forms of its `LINKED` children */
+  storedLinks (): Map<number, Persisted> {
+    const block = this.storage()
+    const links = new Map<number, Persisted>()
+    for (let offset = 0; block.charCodeAt(offset) === PB_NODE_LINKS_TAG;) {
+      const [length, start] = varintAt(block, offset + 1)
+      const link = readStoredLink(block, start)
+      if (link.nameEnd - link.nameStart === this.context.width) {
+        links.set(this.slotAt(link.nameStart), new ShardLink(block, start, this.slotAt(link.nameStart)))
+      }
+      offset = start + length
+    }
+    return links
   }
 
   nameOf (value: number | Entry): string {

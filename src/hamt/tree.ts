@@ -17,7 +17,7 @@ import { cumulativeSize, utf8Length } from '../size.js'
 import { encodeShard } from './codec.js'
 import { hashName, maxDepth, slotAt } from './hash.js'
 import { pack } from './packed-block.js'
-import { Entry, Shard, ShardLink } from './shard.js'
+import { Entry, LINKED, Shard, ShardLink } from './shard.js'
 import type { NodeLink, ShardNode } from './codec.js'
 import type { Persisted, SlotValue, TreeContext, Totals } from './shard.js'
 import type { Mtime } from 'ipfs-unixfs'
@@ -219,25 +219,28 @@ const PB_NODE_LINKS = 2
  * A node made from a checked stored block: entries stay in the block's bytes,
  * sub-shard links become `ShardLink`s. `node` is the codec's reading of `bytes`.
  */
-export function shardFromBlock (context: TreeContext, depth: number, slot: number, bytes: Uint8Array, node: ShardNode, origin: Persisted): Shard {
-  const block = pack(bytes)
-  const shard = new Shard(context, depth, slot, block)
-  let index = 0
+export function shardFromBlock (context: TreeContext, depth: number, slot: number, bytes: Uint8Array, node: ShardNode, origin: Persisted | typeof LINKED): Shard {
+  const offsets: number[] = []
+  let linksEnd = 0
   for (const field of readFields(bytes)) {
-    if (field.field !== PB_NODE_LINKS || field.wire !== 'bytes') {
-      continue
-    }
-    const offset = field.value.byteOffset - bytes.byteOffset
-    const link = node.links[index++]
-    if (link.kind === 'entry') {
-      shard.values.push(offset)
-      shard.bytes += context.sizes.entryBytes(utf8Length(link.name), link.cid.byteLength, link.size)
-      shard.entries++
-    } else {
-      shard.values.push(new ShardLink(block, offset, link.slot))
-      shard.unloaded++
+    if (field.field === PB_NODE_LINKS && field.wire === 'bytes') {
+      offsets.push(field.value.byteOffset - bytes.byteOffset)
+      linksEnd = offsets[offsets.length - 1] + field.value.byteLength
     }
   }
+  // the links come first in a dag-pb block: what follows (Data) is not needed again
+  const block = pack(bytes.subarray(0, linksEnd))
+  const shard = new Shard(context, depth, slot, block)
+  // built at its final length: an array grown by push keeps spare capacity
+  shard.values = node.links.map((link, index) => {
+    if (link.kind === 'entry') {
+      shard.bytes += context.sizes.entryBytes(utf8Length(link.name), link.cid.byteLength, link.size)
+      shard.entries++
+      return offsets[index]
+    }
+    shard.unloaded++
+    return new ShardLink(block, offsets[index], link.slot)
+  })
   shard.origin = origin
   return shard
 }
@@ -284,14 +287,33 @@ export interface RootMetadata {
  * a failed put leaves the rest to write on the next call.
  */
 export async function persistTree (shard: Shard, put: (bytes: Uint8Array) => Promise<CID>, root: RootMetadata = {}): Promise<Persisted> {
+  if (shard.origin === LINKED) {
+    throw new Error('internal: a node stored through its parent\'s link is persisted by its parent')
+  }
   if (shard.origin != null) {
     return shard.origin
+  }
+
+  let stored: Map<number, Persisted> | undefined
+  const storedForm = async (child: Shard | ShardLink): Promise<Persisted> => {
+    if (child instanceof ShardLink) {
+      return child
+    }
+    if (child.origin !== LINKED) {
+      return persistTree(child, put)
+    }
+    stored ??= shard.storedLinks()
+    const link = stored.get(child.slot)
+    if (link == null) {
+      throw new Error('internal: a loaded child has no link in its parent\'s block')
+    }
+    return link
   }
 
   const links: NodeLink[] = []
   for (const value of shard.values) {
     if (value instanceof Shard || value instanceof ShardLink) {
-      const child = value instanceof Shard ? await persistTree(value, put) : value
+      const child = await storedForm(value)
       links.push({ kind: 'shard', slot: value.slot, cid: child.cid, size: child.size })
     } else {
       const entry = shard.entryOf(value)

@@ -54,8 +54,6 @@ export interface HostileCase {
   name: string
   expected: ExpectedError
   build(): Promise<HostileTree>
-  /** Set when the library does not meet the case yet: the spec lists it as pending */
-  knownGap?: string
 }
 
 // ---------------------------------------------------------------------------
