@@ -6,7 +6,8 @@
  *
  * A cached tree is never edited: an edit works on a clone and the result is
  * cached under its own new CID, so an entry is never stale. Its Directory may
- * still load more nodes; caching it again takes a new snapshot.
+ * still load more nodes; caching it again takes a new snapshot. A Directory
+ * that leaves the cache is closed, which ends its background work.
  */
 
 import { RetainedNodes } from './retained.js'
@@ -57,6 +58,9 @@ export class TreeCache {
     this.entries.delete(key)
     if (previous != null) {
       this.release(previous)
+      if (previous.directory !== directory) {
+        previous.directory.close()
+      }
     }
     this.entries.set(key, cached)
 
@@ -66,12 +70,14 @@ export class TreeCache {
       }
       this.entries.delete(oldest)
       this.release(entry)
+      entry.directory.close()
     }
   }
 
   clear (): void {
     for (const entry of this.entries.values()) {
       this.release(entry)
+      entry.directory.close()
     }
     this.entries.clear()
   }

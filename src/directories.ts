@@ -21,7 +21,7 @@ import { EDIT_OPTIONS, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv, Lifecycle } from './directory.js'
 import type { ShardLink } from './hamt/shard.js'
-import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, RmOptions } from './index.js'
+import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './index.js'
 import type { CID } from 'multiformats/cid'
 
 /** Retained shard nodes the cache may hold across all its trees */
@@ -35,6 +35,26 @@ export interface DirectoryServiceInit extends DynamicDirectoryInit {
    * @default 65536
    */
   cacheNodes?: number
+
+  /**
+   * After a HAMT is opened (by `open()`, or by a CID-in, CID-out call on a
+   * CID not cached yet), fetch the rest of its tree breadth-first in the
+   * background, yielding to every foreground request, so that later calls
+   * find their nodes loaded. It ends when the tree is loaded or reaches
+   * `prefetchNodes`, when the node stops, when the tree leaves the cache, when
+   * the Directory `open()` returned is closed, and when the open's signal
+   * aborts. `open(cid, { prefetch })` overrides it per call.
+   *
+   * @default false
+   */
+  prefetch?: boolean
+
+  /**
+   * The most nodes one prefetch fetches
+   *
+   * @default cacheNodes
+   */
+  prefetchNodes?: number
 }
 
 export class DirectoryService implements DynamicDirectories, Lifecycle {
@@ -43,15 +63,19 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly fetcher: BlockFetcher
   private readonly defaults: DirectoryEnv
   private readonly cache: TreeCache
+  private readonly cacheNodes: number
+  private readonly prefetch: { enabled: boolean, nodes: number }
   private controller: AbortController
 
   constructor (blockstore: BlockReader & BlockWriter, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
-    const { cacheNodes, ...directoryInit } = init
+    const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, ...directoryInit } = init
     const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
     this.init = directoryInit
-    this.fetcher = new BlockFetcher(blockstore, { budget: config.fetchBudget, refetchTimeoutMs: config.refetchTimeoutMs })
-    this.cache = new TreeCache(cacheNodes ?? DEFAULT_CACHE_NODES)
+    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs })
+    this.cacheNodes = cacheNodes
+    this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
+    this.cache = new TreeCache(cacheNodes)
     this.defaults = this.env({})
     this.controller = new AbortController()
     if (!options.started) {
@@ -91,8 +115,15 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     return DynamicDirectory.create(this.defaults)
   }
 
-  async open (cid: CID, options: DirectoryOptions = {}): Promise<Directory> {
-    return (await this.checkout(cid, this.defaults, options)).clone()
+  async open (cid: CID, options: OpenOptions = {}): Promise<Directory> {
+    const cached = await this.checkout(cid, this.defaults, { ...options, prefetch: false })
+    const directory = cached.clone()
+    if (options.prefetch ?? this.prefetch.enabled) {
+      // ends with the opener's signal, the Directory, and the cached tree it came from
+      const signal = AbortSignal.any([cached.closed, ...(options.signal == null ? [] : [options.signal])])
+      directory.prefetch({ nodes: this.prefetch.nodes, signal, onProgress: options.onProgress })
+    }
+    return directory
   }
 
   async cp (source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
@@ -136,8 +167,8 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     return cid
   }
 
-  /** The cached tree for this CID and these options, or a freshly opened one, now cached */
-  private async checkout (cid: CID, env: DirectoryEnv, options: DirectoryOptions): Promise<DynamicDirectory> {
+  /** The cached tree for this CID and these options, or a freshly opened one, now cached (and prefetching, if asked) */
+  private async checkout (cid: CID, env: DirectoryEnv, options: DirectoryOptions & { prefetch?: boolean }): Promise<DynamicDirectory> {
     this.signal.throwIfAborted()
     const cached = this.cache.get(cacheKey(cid, env))
     if (cached != null) {
@@ -145,6 +176,10 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     }
     const directory = await DynamicDirectory.open(env, cid, options)
     this.remember(cid, env, directory)
+    if (options.prefetch ?? this.prefetch.enabled) {
+      // ends when the tree leaves the cache (which closes it) or the node stops
+      directory.prefetch({ nodes: this.prefetch.nodes })
+    }
     return directory
   }
 
@@ -161,6 +196,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
       fetcher: this.fetcher,
       config: resolveConfig({ ...this.init, ...overrides }),
       lifecycle: this,
+      retainNodes: this.cacheNodes,
       loaded: (link: ShardLink) => { this.cache.retained.loaded(link) }
     }
   }

@@ -27,10 +27,11 @@ import { basicEntries, encodeBasic } from './basic/codec.js'
 import { childSize, writeDagPb } from './blocks.js'
 import { nodesLikelyNeeded } from './enumerate/estimate.js'
 import { ShardLoader } from './enumerate/loader.js'
-import { InvalidParametersError, NotADirectoryError } from './errors.js'
+import { walkTree } from './enumerate/walk.js'
+import { InvalidParametersError, NotADirectoryError, NotStartedError } from './errors.js'
 import { decodeDagPb, decodeShard, fanoutBits, prefixWidth } from './hamt/codec.js'
 import { hashName } from './hamt/hash.js'
-import { buildTree, findEntry, loadedEntries, persistTree, shardFromBlock, swapEntry, unloadedOnPath } from './hamt/tree.js'
+import { adoptLoaded, buildTree, findEntry, loadedEntries, ownEntries, persistTree, shardFromBlock, swapEntry, unloadedOnPath } from './hamt/tree.js'
 import { assertValidName } from './names.js'
 import { operationSignal } from './signals.js'
 import { isTsize, sizeStrategy, utf8Length } from './size.js'
@@ -41,10 +42,11 @@ import type { Shard, TreeContext } from './hamt/shard.js'
 import type { EntryValue, NamedEntry } from './hamt/tree.js'
 import type { Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, SetOptions } from './index.js'
 import type { DirectoryConfig } from './options.js'
-import type { BurstProgress } from './progress.js'
+import type { BurstProgress, OpenProgressEvents, PrefetchProgress } from './progress.js'
 import type { SizeStrategy } from './size.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { Mortice } from 'mortice'
+import type { ProgressOptions } from 'progress-events'
 
 const log = logger('helia:dynamic-directory')
 
@@ -68,6 +70,15 @@ export interface DirectoryEnv extends LoaderEnv {
   blockstore: BlockWriter
   config: DirectoryConfig
   lifecycle: Lifecycle
+  /** Shard nodes a listing or prefetch may keep: the retained-tree bound */
+  retainNodes: number
+}
+
+export interface PrefetchOptions extends ProgressOptions<OpenProgressEvents> {
+  /** The most nodes to fetch */
+  nodes: number
+  /** Ends the prefetch when aborted */
+  signal?: AbortSignal
 }
 
 /** What an opened directory keeps from its root block */
@@ -84,6 +95,8 @@ export class DynamicDirectory implements Directory {
   private readonly sizes: SizeStrategy
   private readonly loader: ShardLoader
   private readonly lock: Mortice
+  private readonly closing = new AbortController()
+  private prefetched?: PrefetchProgress
   private state: State
 
   private constructor (env: DirectoryEnv, layout: Layout, loader: ShardLoader, state: State) {
@@ -168,11 +181,69 @@ export class DynamicDirectory implements Directory {
 
   get stats (): DirectoryStats {
     const { fetchedBlocks, bursts, largestBurst } = this.loader.stats
+    const prefetch = { prefetchedBlocks: this.prefetched?.fetched ?? 0, prefetching: this.prefetched?.done === false }
     if (this.state.shape === 'basic') {
-      return { fetchedBlocks, bursts, largestBurst, retainedNodes: 0, knownBytes: this.state.bytes, knownEntries: this.state.entries.size, sizeExact: true }
+      return { fetchedBlocks, bursts, largestBurst, ...prefetch, retainedNodes: 0, knownBytes: this.state.bytes, knownEntries: this.state.entries.size, sizeExact: true }
     }
     const { root } = this.state
-    return { fetchedBlocks, bursts, largestBurst, retainedNodes: root.shards, knownBytes: root.bytes, knownEntries: root.entries, sizeExact: root.unloaded === 0 }
+    return { fetchedBlocks, bursts, largestBurst, ...prefetch, retainedNodes: root.shards, knownBytes: root.bytes, knownEntries: root.entries, sizeExact: root.unloaded === 0 }
+  }
+
+  /** Aborted once the directory is closed */
+  get closed (): AbortSignal {
+    return this.closing.signal
+  }
+
+  /** Ends the directory's background work (a prefetch); the directory stays usable */
+  close (): void {
+    this.closing.abort(new NotStartedError('The directory was closed'))
+  }
+
+  /**
+   * Fetches the rest of the tree breadth-first in the background, into the
+   * shared retained tree, up to `options.nodes` nodes, yielding to every
+   * foreground request. Ends when everything is loaded, at the bound, when
+   * the owner stops, when the directory is closed, or when `options.signal`
+   * aborts. Nothing is swapped into this version: each operation swaps in
+   * what it passes, with no fetch.
+   */
+  prefetch (options: PrefetchOptions): void {
+    const root = this.snapshot()
+    if (root == null || this.prefetched?.done === false) {
+      return
+    }
+    const progress: PrefetchProgress = { fetched: 0, bound: options.nodes, done: false }
+    this.prefetched = progress
+    const report = (): void => {
+      options.onProgress?.(new CustomProgressEvent<PrefetchProgress>('dynamic-directory:prefetch', { ...progress }))
+    }
+    const signal = AbortSignal.any([this.env.lifecycle.signal, this.closing.signal, ...(options.signal == null ? [] : [options.signal])])
+    const walk = walkTree(root, this.env, {
+      signal,
+      window: this.config.fetchBudget,
+      keep: options.nodes,
+      fetchLimit: options.nodes,
+      background: true,
+      fetched: () => {
+        progress.fetched++
+        report()
+      }
+    })
+
+    void (async () => {
+      try {
+        // the walk does the work: its nodes are wanted only in the shared links it fills
+        for await (const shard of walk) {
+          signal.throwIfAborted()
+          void shard
+        }
+      } catch (err) {
+        log('prefetch ended: %e', err)
+      } finally {
+        progress.done = true
+        report()
+      }
+    })()
   }
 
   async has (name: string, options: DirectoryOptions = {}): Promise<boolean> {
@@ -235,19 +306,49 @@ export class DynamicDirectory implements Directory {
     })
   }
 
+  /**
+   * Every entry of the version current when the listing starts; later edits
+   * do not wait for it and do not show in it. Entries come as their nodes
+   * land, through a window of `listWindow` requests kept full.
+   */
   async * entries (options: DirectoryOptions = {}): AsyncGenerator<DirectoryEntry> {
-    const listed = await this.locked('read', options, async (load) => {
-      if (this.state.shape === 'basic') {
-        return [...this.state.entries.values()].sort(byName)
+    const listed = await this.locked('read', options, async () => this.state.shape === 'basic' ? [...this.state.entries.values()].sort(byName) : this.snapshot() as Shard)
+    if (Array.isArray(listed)) {
+      for (const entry of listed) {
+        yield toDirectoryEntry(entry)
       }
-      await this.loader.loadAll(this.state, load)
-      // the listing reads this root while later edits copy what they change
-      return this.snapshot() as Shard
-    })
-
-    for (const entry of Array.isArray(listed) ? listed : loadedEntries(listed)) {
-      yield toDirectoryEntry(entry)
+      return
     }
+
+    const op = operationSignal(options.signal)
+    try {
+      const { stats } = this.loader
+      const walk = walkTree(listed, this.env, {
+        signal: requestSignal(this.env, op.signal),
+        window: this.config.listWindow,
+        keep: this.env.retainNodes,
+        fetched: () => { stats.fetchedBlocks++ },
+        sent: (count, inFlight) => {
+          stats.bursts++
+          stats.largestBurst = Math.max(stats.largestBurst, inFlight)
+          options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', { reason: 'list', requested: count, arrived: 0, knownBytes: listed.bytes, sizeExact: listed.unloaded === 0 }))
+        }
+      })
+      for await (const shard of walk) {
+        for (const entry of ownEntries(shard)) {
+          yield toDirectoryEntry(entry)
+        }
+      }
+    } finally {
+      op.release()
+    }
+
+    // what the listing loaded, swapped into this version: its size is now known
+    await this.locked('read', {}, async () => {
+      if (this.state.shape === 'hamt') {
+        this.state.root = adoptLoaded(this.state.root, this.state.owner)
+      }
+    })
   }
 
   async flush (options: DirectoryOptions = {}): Promise<CID> {

@@ -2,8 +2,11 @@
  * The block fetcher: every block a service's directories read goes through
  * here, and it knows blocks only.
  *
- * At most `budget` requests are on the wire at once; more wait for room. A
- * block already on its way is joined, not asked for again, by any caller
+ * At most `limit` requests are on the wire at once; more wait for room.
+ * Foreground requests (what a caller waits for) go first: a background
+ * request (prefetch) is sent only while no foreground request is on its way
+ * or waiting, so it uses what the foreground leaves idle. A block already on
+ * its way is joined, not asked for again, by any caller
  * (another version, another burst). A request is cancelled only once every
  * caller waiting on it has aborted (libp2p's `Queue` rule for shared jobs); a
  * caller that just stops waiting leaves it to land.
@@ -26,11 +29,13 @@ const log = logger('helia:dynamic-directory:fetch')
 
 export interface FetchOptions {
   signal: AbortSignal
+  /** Sent only while nothing in the foreground is on its way or waiting */
+  background?: boolean
 }
 
 export interface BlockFetcherInit {
   /** The most requests on the wire at once */
-  budget: number
+  limit: number
   /** How long a block cancelled in flight earlier may take when asked for again */
   refetchTimeoutMs: number
 }
@@ -43,17 +48,20 @@ interface Request {
 }
 
 export class BlockFetcher {
-  readonly budget: number
+  readonly limit: number
   private readonly blockstore: BlockReader
   private readonly refetchTimeoutMs: number
   private readonly requests = new Map<string, Request>()
   /** Blocks whose request was cancelled in flight */
   private readonly cancelled = new Set<string>()
   private landed = Promise.withResolvers<void>()
+  /** Foreground calls not settled yet */
+  private foreground = 0
+  private idle = Promise.withResolvers<void>()
 
   constructor (blockstore: BlockReader, init: BlockFetcherInit) {
     this.blockstore = blockstore
-    this.budget = init.budget
+    this.limit = init.limit
     this.refetchTimeoutMs = init.refetchTimeoutMs
   }
 
@@ -71,9 +79,33 @@ export class BlockFetcher {
   async get (cid: CID, options: FetchOptions): Promise<Uint8Array> {
     const { signal } = options
     signal.throwIfAborted()
+    if (options.background === true) {
+      return this.request(cid, signal, true)
+    }
+    this.foreground++
+    try {
+      return await this.request(cid, signal, false)
+    } finally {
+      if (--this.foreground === 0) {
+        this.idle.resolve()
+        this.idle = Promise.withResolvers<void>()
+      }
+    }
+  }
+
+  private async request (cid: CID, signal: AbortSignal, background: boolean): Promise<Uint8Array> {
     const key = keyOf(cid)
-    while (!this.requests.has(key) && this.requests.size >= this.budget) {
-      await this.landing(signal)
+    const mustWait = (): 'room' | 'foreground' | undefined => {
+      if (this.requests.has(key)) {
+        return undefined
+      }
+      if (background && this.foreground > 0) {
+        return 'foreground'
+      }
+      return this.requests.size >= this.limit ? 'room' : undefined
+    }
+    for (let wait = mustWait(); wait != null; wait = mustWait()) {
+      await (wait === 'foreground' ? raceSignal(this.idle.promise, signal) : this.landing(signal))
     }
     signal.throwIfAborted()
     return this.hold(this.requests.get(key) ?? this.send(cid, key), signal)

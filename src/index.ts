@@ -23,14 +23,14 @@
 import { DirectoryService } from './directories.js'
 import type { DirectoryServiceInit } from './directories.js'
 import type { EditOption } from './options.js'
-import type { DirectoryProgressEvents } from './progress.js'
+import type { DirectoryProgressEvents, OpenProgressEvents } from './progress.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { ProgressOptions } from 'progress-events'
 
 export * from './errors.js'
-export type { DirectoryProgressEvents, BurstProgress } from './progress.js'
+export type { DirectoryProgressEvents, OpenProgressEvents, BurstProgress, PrefetchProgress } from './progress.js'
 export type { DirectoryServiceInit } from './directories.js'
 export { withDynamicDirectory } from './mixin.js'
 export type { HeliaWithDirectories } from './mixin.js'
@@ -86,6 +86,15 @@ export interface DynamicDirectoryInit {
   fetchBudget?: number
 
   /**
+   * The most blocks a listing (`entries()`, `ls`) keeps on the wire, topped up
+   * as each one lands. Wider than `fetchBudget`: a listing wants every node,
+   * so asking early costs nothing
+   *
+   * @default 256
+   */
+  listWindow?: number
+
+  /**
    * How long a block whose earlier request was cancelled in flight (by a
    * caller's signal) may take when it is asked for again, before the request
    * fails with a BlockFetchError that says why. @helia/bitswap 4.0.19 sends no
@@ -119,9 +128,23 @@ export interface DirectoryStats {
   knownEntries: number
   /** True when no shard node is left unloaded, so `knownBytes` is the directory's size */
   sizeExact: boolean
+  /** Shard blocks a background prefetch of this directory has fetched */
+  prefetchedBlocks: number
+  /** True while a background prefetch runs */
+  prefetching: boolean
 }
 
 export type DirectoryOptions = AbortOptions & ProgressOptions<DirectoryProgressEvents>
+
+export interface OpenOptions extends AbortOptions, ProgressOptions<OpenProgressEvents> {
+  /**
+   * Fetch the rest of the tree in the background after the open (see
+   * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too
+   *
+   * @default the service's `prefetch`
+   */
+  prefetch?: boolean
+}
 
 export interface SetOptions extends DirectoryOptions {
   /** The child's cumulative DAG size (Tsize); read from the child's root block when absent */
@@ -138,6 +161,8 @@ export interface Directory {
   entries (options?: DirectoryOptions): AsyncGenerator<DirectoryEntry>
   /** Puts every changed block and returns the root CID */
   flush (options?: DirectoryOptions): Promise<CID>
+  /** Ends the directory's background work (a prefetch); the directory stays usable */
+  close (): void
 }
 
 /** The options of `@helia/unixfs` that shape an edit, per call */
@@ -167,7 +192,7 @@ export interface DynamicDirectories {
   /** An empty basic directory */
   create (): Directory
   /** Opens a basic or HAMT directory; fetches the root block only (nothing, if an earlier call retained its tree) */
-  open (cid: CID, options?: DirectoryOptions): Promise<Directory>
+  open (cid: CID, options?: OpenOptions): Promise<Directory>
   /** Links `source` into the directory `target` as `name`; fails with AlreadyExistsError unless `force`. Returns the new root. */
   cp (source: CID, target: CID, name: string, options?: CpOptions): Promise<CID>
   /** Removes `name` from the directory `target`; fails with NotFoundError if absent. Returns the new root. */

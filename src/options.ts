@@ -8,6 +8,7 @@ export const DEFAULT_SHARD_FANOUT_BITS = 8
 export const DEFAULT_CID_VERSION = 1
 export const DEFAULT_FETCH_BUDGET = 32
 export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
+export const DEFAULT_LIST_WINDOW = 256
 
 /** The options that shape an edit, which a CID-in, CID-out call may set for itself */
 export const EDIT_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile', 'cidVersion'] as const
@@ -21,6 +22,7 @@ export interface DirectoryConfig {
   cidVersion: 0 | 1
   fetchBudget: number
   refetchTimeoutMs: number
+  listWindow: number
 }
 
 /**
@@ -46,7 +48,8 @@ export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig
     fanoutBits: init.shardFanoutBits ?? DEFAULT_SHARD_FANOUT_BITS,
     cidVersion: cidVersion ?? DEFAULT_CID_VERSION,
     fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET,
-    refetchTimeoutMs: init.refetchTimeoutMs ?? DEFAULT_REFETCH_TIMEOUT_MS
+    refetchTimeoutMs: init.refetchTimeoutMs ?? DEFAULT_REFETCH_TIMEOUT_MS,
+    listWindow: init.listWindow ?? DEFAULT_LIST_WINDOW
   }
 
   checkConfig(config)
@@ -68,6 +71,9 @@ function checkConfig (config: DirectoryConfig): void {
   }
   if (!Number.isSafeInteger(config.fetchBudget) || config.fetchBudget < 1) {
     throw new InvalidParametersError(`fetchBudget must be a positive integer, got ${config.fetchBudget}`)
+  }
+  if (!Number.isSafeInteger(config.listWindow) || config.listWindow < 1) {
+    throw new InvalidParametersError(`listWindow must be a positive integer, got ${config.listWindow}`)
   }
   if (!Number.isSafeInteger(config.refetchTimeoutMs) || config.refetchTimeoutMs < 1) {
     throw new InvalidParametersError(`refetchTimeoutMs must be a positive integer, got ${config.refetchTimeoutMs}`)

@@ -14,5 +14,20 @@ export interface BurstProgress {
   sizeExact: boolean
 }
 
+/** A background prefetch's progress, sent as each node lands and once when it ends */
+export interface PrefetchProgress {
+  /** Nodes fetched so far */
+  fetched: number
+  /** The most it may fetch */
+  bound: number
+  /** True once it has ended: everything loaded, bound reached, stopped, closed or aborted */
+  done: boolean
+}
+
 export type DirectoryProgressEvents =
   ProgressEvent<'dynamic-directory:burst', BurstProgress>
+
+/** What `open(cid, { prefetch: true, onProgress })` reports: its own bursts, and the prefetch it starts */
+export type OpenProgressEvents =
+  DirectoryProgressEvents |
+  ProgressEvent<'dynamic-directory:prefetch', PrefetchProgress>

@@ -3,8 +3,9 @@
  * needs, in bounded bursts, and swaps them into that version.
  *
  * A burst asks the block fetcher for the unloaded node on a name's path (if
- * any) and up to as many breadth-first frontier nodes as its goal wants,
- * never more than the fetch budget, all at once. It stops waiting as soon as
+ * any) and up to as many breadth-first frontier nodes as its goal wants, all
+ * at once, never keeping more than `fetchBudget` of this directory's requests
+ * on the wire. It stops waiting as soon as
  * the goal holds; requests still in flight then land in the background and
  * fill their shared links, for this version and any other to swap in later,
  * with no second request. Nodes loaded by another version are swapped in as
@@ -13,9 +14,8 @@
 
 import { CustomProgressEvent } from 'progress-events'
 import { raceSignal } from 'race-signal'
-import { decodeShard } from '../hamt/codec.js'
-import { LINKED } from '../hamt/shard.js'
-import { adopt, shardFromBlock, unloadedOnPath, valueAt } from '../hamt/tree.js'
+import { adopt, unloadedOnPath, valueAt } from '../hamt/tree.js'
+import { readChild } from './child.js'
 import { DepthSamples } from './estimate.js'
 import { Frontier } from './frontier.js'
 import type { BlockFetcher } from '../fetch.js'
@@ -58,6 +58,7 @@ export interface LoadGoal {
 /** What the loaders of one service share */
 export interface LoaderEnv {
   fetcher: BlockFetcher
+  config: { fetchBudget: number }
   /** Told of every node a load fills in, for the cache's count */
   loaded(link: ShardLink): void
 }
@@ -67,6 +68,9 @@ export class ShardLoader {
   private readonly env: LoaderEnv
   private readonly samples: DepthSamples
   private readonly frontier = new Frontier()
+  /** This directory's requests on the wire: its share of the fetch budget */
+  private readonly pending = new Set<ShardLink>()
+  private landed = Promise.withResolvers<void>()
 
   constructor (env: LoaderEnv, stats: LoadStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }, samples = new DepthSamples()) {
     this.env = env
@@ -90,11 +94,6 @@ export class ShardLoader {
     await this.loadUntil(version, { reason: 'lookup', path: hash, holds: () => true, extra: () => 0 }, options)
   }
 
-  /** Loads the whole tree */
-  async loadAll (version: TreeVersion, options: LoadOptions): Promise<void> {
-    await this.loadUntil(version, { reason: 'list', holds: () => false, extra: () => Infinity }, options)
-  }
-
   /** Runs bursts until the path is loaded and the goal holds, or nothing is left to load */
   async loadUntil (version: TreeVersion, goal: LoadGoal, options: LoadOptions): Promise<void> {
     for (let rebuilt = false; ;) {
@@ -104,9 +103,14 @@ export class ShardLoader {
         return
       }
 
+      const room = this.env.config.fetchBudget - this.pending.size
+      if (room <= 0) {
+        await raceSignal(this.landed.promise, options.signal)
+        continue
+      }
       const refs = onPath == null ? [] : [onPath]
       const wanted = goal.extra(this.samples, this.frontier.peekDepth() ?? 1)
-      const extra = Math.min(this.env.fetcher.budget - refs.length, onPath == null ? Math.max(1, wanted) : wanted)
+      const extra = Math.min(room - refs.length, onPath == null ? Math.max(1, wanted) : wanted)
       const swapped = this.takeFrontier(version, refs, refs.length + extra)
 
       if (refs.length > 0) {
@@ -198,18 +202,24 @@ export class ShardLoader {
 
   /** Fetches and decodes the child behind a link, once for every version that shares the link */
   private async load (version: TreeVersion, ref: LinkRef, signal: AbortSignal): Promise<void> {
-    const { link, path } = ref
+    const { link } = ref
     if (link.loaded != null) {
       return
     }
-    const bytes = await this.env.fetcher.get(link.cid, { signal })
+    this.pending.add(link)
+    let bytes: Uint8Array
+    try {
+      bytes = await this.env.fetcher.get(link.cid, { signal })
+    } finally {
+      this.pending.delete(link)
+      this.landed.resolve()
+      this.landed = Promise.withResolvers<void>()
+    }
     if (link.loaded != null) {
       // a caller that joined the same request decoded it first
       return
     }
-    const { context } = version.root
-    const node = decodeShard(bytes, { path, parentFanout: context.fanout })
-    link.loaded = shardFromBlock(context, path.length, link.slot, bytes, node, LINKED)
+    link.loaded = readChild(version.root.context, ref, bytes)
     this.stats.fetchedBlocks++
     this.env.loaded(link)
   }

@@ -197,6 +197,40 @@ export function buildTree (context: TreeContext, entries: Iterable<NamedEntry>, 
   return root
 }
 
+/** The entries a node holds itself, in slot order */
+export function * ownEntries (shard: Shard): Generator<Entry> {
+  for (const value of shard.values) {
+    if (!(value instanceof Shard) && !(value instanceof ShardLink)) {
+      yield shard.entryOf(value)
+    }
+  }
+}
+
+/**
+ * Swaps in, through the whole version rooted at `shard`, every child that
+ * some version loaded through a shared link. Returns the new root. Loading
+ * changes no value: the stored forms stay.
+ */
+export function adoptLoaded (shard: Shard, owner: object): Shard {
+  let node = shard
+  for (let position = 0; position < node.values.length; position++) {
+    const value = node.values[position]
+    const before = node.totalsOf(value)
+    let replacement: Shard | undefined
+    if (value instanceof ShardLink && value.loaded != null) {
+      replacement = adoptLoaded(value.loaded, owner)
+    } else if (value instanceof Shard && value.unloaded > 0) {
+      const adopted = adoptLoaded(value, owner)
+      replacement = adopted === value && adopted.owner !== owner ? undefined : adopted
+    }
+    if (replacement != null) {
+      node = node.writable(owner, false)
+      node.put(position, replacement, before)
+    }
+  }
+  return node
+}
+
 /** Every entry, in slot order; a link must be loaded, by this version or another */
 export function * loadedEntries (shard: Shard): Generator<Entry> {
   for (const value of shard.values) {
