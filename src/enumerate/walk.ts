@@ -96,8 +96,16 @@ export async function * walkTree (root: Shard, env: WalkEnv, options: WalkOption
 
     // keep the window full
     let sent = 0
-    for (; inFlight < options.window && head < waiting.length && requested < fetchLimit; sent++, requested++) {
-      send(waiting[head++])
+    while (inFlight < options.window && head < waiting.length && requested < fetchLimit) {
+      const ref = waiting[head++]
+      if (ref.link.loaded != null) {
+        // loaded by someone else while it waited here
+        ready.push({ shard: ref.link.loaded, path: ref.path })
+        continue
+      }
+      send(ref)
+      sent++
+      requested++
     }
     if (head === waiting.length) {
       waiting.length = 0
@@ -109,6 +117,9 @@ export async function * walkTree (root: Shard, env: WalkEnv, options: WalkOption
 
     if (failure != null) {
       throw failure.error
+    }
+    if (ready.length > 0) {
+      continue
     }
     if (landed.length === 0) {
       if (inFlight === 0) {
