@@ -95,8 +95,13 @@ export class BlockFetcher {
 
   private async request (cid: CID, signal: AbortSignal, background: boolean): Promise<Uint8Array> {
     const key = keyOf(cid)
+    // a request every caller has cancelled is not joined: it ends in their abort, not this caller's
+    const live = (): Request | undefined => {
+      const request = this.requests.get(key)
+      return request?.controller.signal.aborted === true ? undefined : request
+    }
     const mustWait = (): 'room' | 'foreground' | undefined => {
-      if (this.requests.has(key)) {
+      if (live() != null) {
         return undefined
       }
       if (background && this.foreground > 0) {
@@ -108,7 +113,7 @@ export class BlockFetcher {
       await (wait === 'foreground' ? raceSignal(this.idle.promise, signal) : this.landing(signal))
     }
     signal.throwIfAborted()
-    return this.hold(this.requests.get(key) ?? this.send(cid, key), signal)
+    return this.hold(live() ?? this.send(cid, key), signal)
   }
 
   /** Resolves when any request in flight ends (at once if none is) */
@@ -125,7 +130,9 @@ export class BlockFetcher {
     request.bytes
       .catch(err => { log('request for %c ended: %e', cid, err) })
       .finally(() => {
-        this.requests.delete(key)
+        if (this.requests.get(key) === request) {
+          this.requests.delete(key)
+        }
         this.landed.resolve()
         this.landed = Promise.withResolvers<void>()
       })

@@ -78,8 +78,8 @@ export interface DynamicDirectoryInit {
   profile?: Profile
 
   /**
-   * The most blocks the directories of one `dynamicDirectory()` have
-   * requested and not yet received at any time, and the largest fetch burst
+   * The most blocks one directory's lookups and size checks keep on the wire
+   * at once (the largest fetch burst), and the window of a prefetch
    *
    * @default 32
    */

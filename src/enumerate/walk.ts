@@ -14,6 +14,7 @@ import { raceSignal } from 'race-signal'
 import { Shard, ShardLink } from '../hamt/shard.js'
 import { readChild } from './child.js'
 import type { BlockFetcher } from '../fetch.js'
+import type { TreeContext } from '../hamt/shard.js'
 import type { LinkRef } from '../hamt/tree.js'
 
 export interface WalkEnv {
@@ -43,94 +44,124 @@ export interface WalkOptions {
  * loaded ones at once, the others as they land.
  */
 export async function * walkTree (root: Shard, env: WalkEnv, options: WalkOptions): AsyncGenerator<Shard> {
-  const { context } = root
-  const ready: Array<{ shard: Shard, path: number[] }> = [{ shard: root, path: [] }]
-  const waiting: LinkRef[] = []
-  let head = 0
-  const landed: Array<{ ref: LinkRef, shard: Shard }> = []
-  let failure: { error: unknown } | undefined
-  let inFlight = 0
-  let kept = 0
-  let requested = 0
-  const fetchLimit = options.fetchLimit ?? Infinity
-  let wake = Promise.withResolvers<void>()
+  const walk = new Walk(root, env, options)
+  for (;;) {
+    // walk what is at hand
+    for (let next = walk.ready.pop(); next != null; next = walk.ready.pop()) {
+      yield next.shard
+      walk.expand(next.shard, next.path)
+    }
+    walk.topUp()
+    if (walk.failure != null) {
+      throw walk.failure.error
+    }
+    if (walk.ready.length > 0) {
+      continue
+    }
+    if (walk.landed.length === 0) {
+      if (walk.inFlight === 0) {
+        return
+      }
+      await walk.landing()
+      continue
+    }
+    for (const { ref, shard } of walk.landed.splice(0)) {
+      walk.ready.push({ shard, path: ref.path })
+    }
+  }
+}
 
-  const send = (ref: LinkRef): void => {
-    inFlight++
-    env.fetcher.get(ref.link.cid, { signal: options.signal, background: options.background })
+/** The state of one walk: nodes at hand, links waiting, requests on the wire */
+class Walk {
+  readonly ready: Array<{ shard: Shard, path: number[] }>
+  readonly landed: Array<{ ref: LinkRef, shard: Shard }> = []
+  failure?: { error: unknown }
+  inFlight = 0
+  private readonly context: TreeContext
+  private readonly env: WalkEnv
+  private readonly options: WalkOptions
+  private readonly waiting: LinkRef[] = []
+  private head = 0
+  private kept = 0
+  private requested = 0
+  private wake = Promise.withResolvers<void>()
+
+  constructor (root: Shard, env: WalkEnv, options: WalkOptions) {
+    this.context = root.context
+    this.env = env
+    this.options = options
+    this.ready = [{ shard: root, path: [] }]
+  }
+
+  /** A node's children: loaded ones are at hand, the others wait for a request */
+  expand (shard: Shard, path: number[]): void {
+    for (const value of shard.values) {
+      const child = value instanceof ShardLink ? value.loaded ?? value : value
+      if (child instanceof Shard) {
+        this.ready.push({ shard: child, path: [...path, child.slot] })
+      } else if (child instanceof ShardLink) {
+        this.waiting.push({ path: [...path, child.slot], link: child })
+      }
+    }
+  }
+
+  /** Sends waiting links until the window is full */
+  topUp (): void {
+    let sent = 0
+    while (this.inFlight < this.options.window && this.head < this.waiting.length && this.requested < (this.options.fetchLimit ?? Infinity)) {
+      const ref = this.waiting[this.head++]
+      if (ref.link.loaded != null) {
+        // loaded by someone else while it waited here
+        this.ready.push({ shard: ref.link.loaded, path: ref.path })
+        continue
+      }
+      this.send(ref)
+      sent++
+      this.requested++
+    }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0
+      this.head = 0
+    }
+    if (sent > 0) {
+      this.options.sent?.(sent, this.inFlight)
+    }
+  }
+
+  /** Resolves once a request has ended */
+  async landing (): Promise<void> {
+    await raceSignal(this.wake.promise, this.options.signal)
+    this.wake = Promise.withResolvers<void>()
+  }
+
+  private send (ref: LinkRef): void {
+    this.inFlight++
+    this.env.fetcher.get(ref.link.cid, { signal: this.options.signal, background: this.options.background })
       .then(bytes => {
-        let shard = ref.link.loaded
-        if (shard == null) {
-          shard = readChild(context, ref, bytes)
-          options.fetched?.()
-          if (kept < options.keep) {
-            kept++
-            ref.link.loaded = shard
-            env.loaded(ref.link)
-          }
-        }
-        landed.push({ ref, shard })
-      }, error => {
-        failure ??= { error }
+        this.landed.push({ ref, shard: this.keep(ref, bytes) })
+      })
+      .catch(error => {
+        // a fetch or a node that fails its checks ends the walk: nothing is skipped silently
+        this.failure ??= { error }
       })
       .finally(() => {
-        inFlight--
-        wake.resolve()
+        this.inFlight--
+        this.wake.resolve()
       })
   }
 
-  for (;;) {
-    // walk what is at hand
-    for (let next = ready.pop(); next != null; next = ready.pop()) {
-      const { shard, path } = next
-      yield shard
-      for (const value of shard.values) {
-        const child = value instanceof ShardLink ? value.loaded ?? value : value
-        if (child instanceof Shard) {
-          ready.push({ shard: child, path: [...path, child.slot] })
-        } else if (child instanceof ShardLink) {
-          waiting.push({ path: [...path, child.slot], link: child })
-        }
-      }
+  /** The node a link's block holds, filled into the shared link while the walk may keep nodes */
+  private keep (ref: LinkRef, bytes: Uint8Array): Shard {
+    if (ref.link.loaded != null) {
+      return ref.link.loaded
     }
-
-    // keep the window full
-    let sent = 0
-    while (inFlight < options.window && head < waiting.length && requested < fetchLimit) {
-      const ref = waiting[head++]
-      if (ref.link.loaded != null) {
-        // loaded by someone else while it waited here
-        ready.push({ shard: ref.link.loaded, path: ref.path })
-        continue
-      }
-      send(ref)
-      sent++
-      requested++
+    const shard = readChild(this.context, ref, bytes)
+    this.options.fetched?.()
+    if (this.kept < this.options.keep) {
+      this.kept++
+      ref.link.loaded = shard
+      this.env.loaded(ref.link)
     }
-    if (head === waiting.length) {
-      waiting.length = 0
-      head = 0
-    }
-    if (sent > 0) {
-      options.sent?.(sent, inFlight)
-    }
-
-    if (failure != null) {
-      throw failure.error
-    }
-    if (ready.length > 0) {
-      continue
-    }
-    if (landed.length === 0) {
-      if (inFlight === 0) {
-        return
-      }
-      await raceSignal(wake.promise, options.signal)
-      wake = Promise.withResolvers<void>()
-      continue
-    }
-    for (const { ref, shard } of landed.splice(0)) {
-      ready.push({ shard, path: ref.path })
-    }
+    return shard
   }
 }

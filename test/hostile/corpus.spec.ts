@@ -32,7 +32,7 @@ describe('hostile blocks and trees', function () {
     it(`${c.name}: ${c.expected}`, async () => {
       const tree = await c.build()
       const counting = new CountingBlockstore(tree.blockstore, { delayMs: 1 })
-      const dirs = dynamicDirectory({ blockstore: counting }, { shardSplitThresholdBytes: 1, fetchBudget: BUDGET, ...tree.init })
+      const dirs = dynamicDirectory({ blockstore: counting }, { shardSplitThresholdBytes: 1, fetchBudget: BUDGET, listWindow: BUDGET, ...tree.init })
       let dir: Directory
       let root: CID
 
