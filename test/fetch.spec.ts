@@ -1,0 +1,285 @@
+import { expect } from 'aegir/chai'
+import { MemoryBlockstore } from 'blockstore-core'
+import { CID } from 'multiformats/cid'
+import { BlockFetchError } from '../src/errors.js'
+import { BlockFetcher } from '../src/fetch.js'
+import { CountingBlockstore, blockKey } from './fixtures/counting-blockstore.js'
+import { cidOf } from './fixtures/entries.js'
+
+const DAG_PB = 0x70
+const REFETCH_TIMEOUT_MS = 200
+
+interface Block {
+  cid: CID
+  bytes: Uint8Array
+}
+
+/** `count` distinct raw blocks */
+function blocks (count: number): Block[] {
+  return Array.from({ length: count }, (_, i) => {
+    const bytes = Uint8Array.from({ length: 16 + i }, (_, j) => (i * 31 + j) & 0xff)
+    return { cid: cidOf(bytes, 'v1-raw'), bytes }
+  })
+}
+
+/** A counting store over a memory store holding `list` */
+async function storeWith (list: Block[], delayMs: number): Promise<CountingBlockstore> {
+  const inner = new MemoryBlockstore()
+  for (const { cid, bytes } of list) {
+    await inner.put(cid, bytes)
+  }
+  return new CountingBlockstore(inner, { delayMs })
+}
+
+/** The error `promise` rejects with; fails the test if it resolves */
+async function failure (promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise
+  } catch (err) {
+    return err
+  }
+  expect.fail('expected a rejection')
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** A signal that never aborts */
+const never = (): AbortSignal => new AbortController().signal
+
+describe('BlockFetcher', () => {
+  // the budget caps the blockstore's concurrent gets, and every caller still gets its own block
+  it('never has more than budget requests in flight', async () => {
+    const budget = 3
+    const list = blocks(3 * budget)
+    const store = await storeWith(list, 30)
+    const fetcher = new BlockFetcher(store, { budget, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+
+    const gets = list.map(({ cid }) => fetcher.get(cid, { signal: never() }))
+    expect(fetcher.inFlight).to.equal(budget)
+    expect(store.inFlight).to.equal(budget)
+
+    const got = await Promise.all(gets)
+    expect(got).to.deep.equal(list.map(block => block.bytes))
+    expect(store.maxInFlight).to.equal(budget)
+    expect(store.totalGets).to.equal(list.length)
+    expect(store.duplicates()).to.deep.equal([])
+    expect(fetcher.inFlight).to.equal(0)
+  })
+
+  // concurrent gets of one multihash, under CIDv0, CIDv1 raw and CIDv1 dag-pb, share one request
+  it('joins a request in flight for the same multihash', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 50)
+    const fetcher = new BlockFetcher(store, { budget: 4, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const v0 = CID.createV0(block.cid.multihash as any)
+    const pb = CID.createV1(DAG_PB, block.cid.multihash)
+
+    const gets = [block.cid, block.cid, v0, pb].map(cid => fetcher.get(cid, { signal: never() }))
+    expect(fetcher.inFlight).to.equal(1)
+    expect(fetcher.has(v0)).to.equal(true)
+    expect(fetcher.has(pb)).to.equal(true)
+
+    expect(await Promise.all(gets)).to.deep.equal([block.bytes, block.bytes, block.bytes, block.bytes])
+    expect(store.totalGets).to.equal(1)
+    expect(store.count(block.cid)).to.equal(1)
+    expect(fetcher.has(block.cid)).to.equal(false)
+  })
+
+  // one of two callers aborting leaves the shared request to land for the other
+  it('does not cancel a shared request when only one caller aborts', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 100)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const a = new AbortController()
+    const b = new AbortController()
+
+    const first = fetcher.get(block.cid, { signal: a.signal })
+    const second = fetcher.get(CID.createV1(DAG_PB, block.cid.multihash), { signal: b.signal })
+    a.abort()
+
+    const err = await failure(first)
+    expect(err).to.equal(a.signal.reason)
+    expect(err).to.have.property('name', 'AbortError')
+    expect(fetcher.has(block.cid)).to.equal(true)
+    expect(await second).to.deep.equal(block.bytes)
+    expect(store.aborted).to.deep.equal([])
+    expect(store.totalGets).to.equal(1)
+  })
+
+  // when every caller of a shared request aborts, the blockstore get is cancelled
+  it('cancels a shared request once every caller aborts', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 10_000)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const a = new AbortController()
+    const b = new AbortController()
+
+    const first = fetcher.get(block.cid, { signal: a.signal })
+    const second = fetcher.get(block.cid, { signal: b.signal })
+    a.abort()
+    b.abort()
+
+    const errors = [await failure(first), await failure(second)]
+    expect(errors[0]).to.equal(a.signal.reason)
+    expect(errors[1]).to.equal(b.signal.reason)
+    expect(errors.map(err => err.name)).to.deep.equal(['AbortError', 'AbortError'])
+
+    await fetcher.landing(never())
+    expect(store.aborted.map(blockKey)).to.deep.equal([blockKey(block.cid)])
+    expect(store.inFlight).to.equal(0)
+    expect(fetcher.inFlight).to.equal(0)
+  })
+
+  // an aborting caller rejects with its own signal's reason, whether joined to a request or waiting for room
+  it('rejects an aborting caller with its own signal\'s reason', async () => {
+    const [shared, other] = blocks(2)
+    const store = await storeWith([shared, other], 300)
+    const fetcher = new BlockFetcher(store, { budget: 1, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const a = new AbortController()
+    const b = new AbortController()
+    const c = new AbortController()
+
+    const first = fetcher.get(shared.cid, { signal: a.signal })
+    const second = fetcher.get(shared.cid, { signal: b.signal })
+    // the budget is full: this one waits for room
+    const waiting = fetcher.get(other.cid, { signal: c.signal })
+    await sleep(20)
+    expect(store.totalGets).to.equal(1)
+
+    const reasons = [new Error('a gave up'), new Error('b gave up'), new Error('c gave up')]
+    c.abort(reasons[2])
+    a.abort(reasons[0])
+    b.abort(reasons[1])
+
+    expect(await failure(first)).to.equal(reasons[0])
+    expect(await failure(second)).to.equal(reasons[1])
+    expect(await failure(waiting)).to.equal(reasons[2])
+    await fetcher.landing(never())
+    // the waiting caller never reached the blockstore
+    expect(store.log.map(blockKey)).to.deep.equal([blockKey(shared.cid)])
+  })
+
+  // a blockstore failure becomes a BlockFetchError that keeps the original error as its cause
+  it('types a failing blockstore get as BlockFetchError with a cause', async () => {
+    const [bad, good] = blocks(2)
+    const store = await storeWith([bad, good], 0)
+    store.failOn = cid => cid.multihash.bytes.join() === bad.cid.multihash.bytes.join()
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+
+    const [err, bytes] = await Promise.all([
+      failure(fetcher.get(bad.cid, { signal: never() })),
+      fetcher.get(good.cid, { signal: never() })
+    ])
+
+    expect(err).to.be.an.instanceOf(BlockFetchError)
+    expect(err).to.have.property('name', 'BlockFetchError')
+    expect(err.cause).to.be.an.instanceOf(Error)
+    expect(err.cause.message).to.match(/failed on purpose/)
+    expect(bytes).to.deep.equal(good.bytes)
+    expect(store.failed.map(blockKey)).to.deep.equal([blockKey(bad.cid)])
+  })
+
+  // a block cancelled in flight, asked for again from a store that never answers, fails after refetchTimeoutMs
+  it('gives a block cancelled in flight a deadline when it is asked for again', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 600_000)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const controller = new AbortController()
+
+    const first = fetcher.get(block.cid, { signal: controller.signal })
+    controller.abort()
+    await failure(first)
+    await fetcher.landing(never())
+    expect(store.aborted).to.have.lengthOf(1)
+
+    // aborted at the end only so that a regression cannot leave the store's get pending
+    const cleanup = new AbortController()
+    try {
+      const started = Date.now()
+      const err = await failure(fetcher.get(block.cid, { signal: AbortSignal.any([cleanup.signal, AbortSignal.timeout(10_000)]) }))
+      expect(err).to.have.property('name', 'BlockFetchError')
+      expect(err.cause).to.have.property('name', 'TimeoutError')
+      // loosely: it was the deadline, not something immediate
+      expect(Date.now() - started).to.be.at.least(REFETCH_TIMEOUT_MS / 2)
+      expect(store.totalGets).to.equal(2)
+      expect(fetcher.inFlight).to.equal(0)
+    } finally {
+      cleanup.abort()
+    }
+  })
+
+  // a block never cancelled waits as long as the store takes, past refetchTimeoutMs
+  it('waits without a deadline for a block never cancelled', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 2 * REFETCH_TIMEOUT_MS)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+
+    const started = Date.now()
+    expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)
+    expect(Date.now() - started).to.be.at.least(REFETCH_TIMEOUT_MS)
+    expect(store.aborted).to.deep.equal([])
+  })
+
+  // once a cancelled block arrives on a later request, the next request has no deadline again
+  it('drops the deadline once a cancelled block has arrived', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 600_000)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const controller = new AbortController()
+
+    const first = fetcher.get(block.cid, { signal: controller.signal })
+    controller.abort()
+    await failure(first)
+    await fetcher.landing(never())
+
+    store.delayMs = 10
+    expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)
+    store.delayMs = 2 * REFETCH_TIMEOUT_MS
+    expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)
+    expect(store.totalGets).to.equal(3)
+    expect(store.aborted).to.have.lengthOf(1)
+  })
+
+  // an already-aborted signal rejects at once, before any blockstore get
+  it('rejects an already-aborted signal before any blockstore get', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 0)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const signal = AbortSignal.abort()
+
+    const err = await failure(fetcher.get(block.cid, { signal }))
+    expect(err).to.equal(signal.reason)
+    expect(err).to.have.property('name', 'AbortError')
+    expect(store.totalGets).to.equal(0)
+    expect(fetcher.inFlight).to.equal(0)
+  })
+
+  // landing() resolves at once with nothing in flight, else only when a request ends; it honours its signal
+  it('landing() resolves when a request ends', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 100)
+    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+
+    await fetcher.landing(never())
+
+    const get = fetcher.get(block.cid, { signal: never() })
+    let landed = false
+    const landing = fetcher.landing(never()).then(() => { landed = true })
+    await sleep(30)
+    expect(landed).to.equal(false)
+    expect(fetcher.inFlight).to.equal(1)
+
+    await landing
+    expect(landed).to.equal(true)
+    expect(fetcher.inFlight).to.equal(0)
+    expect(fetcher.has(block.cid)).to.equal(false)
+    expect(await get).to.deep.equal(block.bytes)
+
+    const again = fetcher.get(block.cid, { signal: never() })
+    const reason = new Error('stopped waiting')
+    expect(await failure(fetcher.landing(AbortSignal.abort(reason)))).to.equal(reason)
+    await again
+  })
+})
