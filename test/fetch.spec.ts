@@ -49,12 +49,12 @@ async function sleep (ms: number): Promise<void> {
 const never = (): AbortSignal => new AbortController().signal
 
 describe('BlockFetcher', () => {
-  // the budget caps the blockstore's concurrent gets, and every caller still gets its own block
-  it('never has more than budget requests in flight', async () => {
+  // the limit caps the blockstore's concurrent gets, and every caller still gets its own block
+  it('never has more than its limit of requests in flight', async () => {
     const budget = 3
     const list = blocks(3 * budget)
     const store = await storeWith(list, 30)
-    const fetcher = new BlockFetcher(store, { budget, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: budget, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
 
     const gets = list.map(({ cid }) => fetcher.get(cid, { signal: never() }))
     expect(fetcher.inFlight).to.equal(budget)
@@ -72,7 +72,7 @@ describe('BlockFetcher', () => {
   it('joins a request in flight for the same multihash', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 50)
-    const fetcher = new BlockFetcher(store, { budget: 4, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 4, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const v0 = CID.createV0(block.cid.multihash as any)
     const pb = CID.createV1(DAG_PB, block.cid.multihash)
 
@@ -91,7 +91,7 @@ describe('BlockFetcher', () => {
   it('does not cancel a shared request when only one caller aborts', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 100)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const a = new AbortController()
     const b = new AbortController()
 
@@ -112,7 +112,7 @@ describe('BlockFetcher', () => {
   it('cancels a shared request once every caller aborts', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 10_000)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const a = new AbortController()
     const b = new AbortController()
 
@@ -136,7 +136,7 @@ describe('BlockFetcher', () => {
   it('rejects an aborting caller with its own signal\'s reason', async () => {
     const [shared, other] = blocks(2)
     const store = await storeWith([shared, other], 300)
-    const fetcher = new BlockFetcher(store, { budget: 1, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 1, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const a = new AbortController()
     const b = new AbortController()
     const c = new AbortController()
@@ -166,7 +166,7 @@ describe('BlockFetcher', () => {
     const [bad, good] = blocks(2)
     const store = await storeWith([bad, good], 0)
     store.failOn = cid => cid.multihash.bytes.join() === bad.cid.multihash.bytes.join()
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
 
     const [err, bytes] = await Promise.all([
       failure(fetcher.get(bad.cid, { signal: never() })),
@@ -185,7 +185,7 @@ describe('BlockFetcher', () => {
   it('gives a block cancelled in flight a deadline when it is asked for again', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 600_000)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const controller = new AbortController()
 
     const first = fetcher.get(block.cid, { signal: controller.signal })
@@ -214,7 +214,7 @@ describe('BlockFetcher', () => {
   it('waits without a deadline for a block never cancelled', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 2 * REFETCH_TIMEOUT_MS)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
 
     const started = Date.now()
     expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)
@@ -226,7 +226,7 @@ describe('BlockFetcher', () => {
   it('drops the deadline once a cancelled block has arrived', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 600_000)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const controller = new AbortController()
 
     const first = fetcher.get(block.cid, { signal: controller.signal })
@@ -246,7 +246,7 @@ describe('BlockFetcher', () => {
   it('rejects an already-aborted signal before any blockstore get', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 0)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const signal = AbortSignal.abort()
 
     const err = await failure(fetcher.get(block.cid, { signal }))
@@ -260,7 +260,7 @@ describe('BlockFetcher', () => {
   it('landing() resolves when a request ends', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 100)
-    const fetcher = new BlockFetcher(store, { budget: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
 
     await fetcher.landing(never())
 
@@ -281,5 +281,41 @@ describe('BlockFetcher', () => {
     const reason = new Error('stopped waiting')
     expect(await failure(fetcher.landing(AbortSignal.abort(reason)))).to.equal(reason)
     await again
+  })
+
+  // a request every caller cancelled, still winding down, is not joined: a new caller sends its own
+  it('does not hand a late caller the abort of a request everyone else cancelled', async () => {
+    const [block] = blocks(1)
+    const store = await storeWith([block], 40)
+    const fetcher = new BlockFetcher(store, { limit: 4, refetchTimeoutMs: 5_000 })
+    const controller = new AbortController()
+    const first = fetcher.get(block.cid, { signal: controller.signal })
+    controller.abort()
+    const late = fetcher.get(block.cid, { signal: never() })
+
+    expect((await failure(first)).name).to.equal('AbortError')
+    expect(await late).to.deep.equal(block.bytes)
+    expect(store.count(block.cid)).to.equal(2)
+  })
+
+  // a background request waits while a foreground one is on its way, then goes
+  it('sends a background request only while nothing in the foreground is on its way', async () => {
+    const list = blocks(3)
+    const store = await storeWith(list, 30)
+    const fetcher = new BlockFetcher(store, { limit: 4, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const foreground = fetcher.get(list[0].cid, { signal: never() })
+    const background = fetcher.get(list[1].cid, { signal: never(), background: true })
+    await sleep(10)
+    expect(store.log.map(blockKey)).to.deep.equal([blockKey(list[0].cid)])
+
+    await foreground
+    expect(await background).to.deep.equal(list[1].bytes)
+    expect(store.log.map(blockKey)).to.deep.equal([blockKey(list[0].cid), blockKey(list[1].cid)])
+
+    // joining a block a foreground caller already asked for costs nothing and waits for nothing else
+    const again = fetcher.get(list[2].cid, { signal: never() })
+    expect(await fetcher.get(list[2].cid, { signal: never(), background: true })).to.deep.equal(list[2].bytes)
+    await again
+    expect(store.count(list[2].cid)).to.equal(1)
   })
 })
