@@ -1,7 +1,11 @@
 /**
  * A breadth-first walk over one version of a HAMT that fetches what is not
  * loaded through a sliding window: up to `window` requests on the wire, one
- * more sent as each lands, so a slow block holds up only itself. Nodes
+ * more sent as each lands, so a slow block holds up only itself. The window
+ * opens at `FIRST_WINDOW` and widens by one per landing (doubling per round
+ * trip, as TCP's slow start): a peer answers a want message with one reply
+ * holding every block it asked for, so a first message of 256 wants would
+ * hold back the first entry until all 256 blocks had been read and sent. Nodes
  * already loaded (by this version or, through a shared link, by any other)
  * are walked with no fetch. The listing and the prefetch are both this walk.
  *
@@ -16,6 +20,9 @@ import { readChild } from './child.js'
 import type { BlockFetcher } from '../fetch.js'
 import type { TreeContext } from '../hamt/shard.js'
 import type { LinkRef } from '../hamt/tree.js'
+
+/** Requests the window opens with */
+export const FIRST_WINDOW = 16
 
 export interface WalkEnv {
   fetcher: BlockFetcher
@@ -77,6 +84,8 @@ class Walk {
   readonly landed: Array<{ ref: LinkRef, shard: Shard }> = []
   failure?: { error: unknown }
   inFlight = 0
+  /** The window now: it widens as requests land */
+  private window: number
   private readonly context: TreeContext
   private readonly env: WalkEnv
   private readonly options: WalkOptions
@@ -91,6 +100,7 @@ class Walk {
     this.env = env
     this.options = options
     this.ready = [{ shard: root, path: [] }]
+    this.window = Math.min(options.window, FIRST_WINDOW)
   }
 
   /** A node's children: loaded ones are at hand, the others wait for a request */
@@ -108,7 +118,7 @@ class Walk {
   /** Sends waiting links until the window is full */
   topUp (): void {
     let sent = 0
-    while (this.inFlight < this.options.window && this.head < this.waiting.length && this.requested < (this.options.fetchLimit ?? Infinity)) {
+    while (this.inFlight < this.window && this.head < this.waiting.length && this.requested < (this.options.fetchLimit ?? Infinity)) {
       const ref = this.waiting[this.head++]
       if (ref.link.loaded != null) {
         // loaded by someone else while it waited here
@@ -146,6 +156,7 @@ class Walk {
       })
       .finally(() => {
         this.inFlight--
+        this.window = Math.min(this.options.window, this.window + 1)
         this.wake.resolve()
       })
   }

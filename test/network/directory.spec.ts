@@ -179,7 +179,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
     // requests may still be in flight: those must land, not be cancelled
     const caller = new AbortController()
     const start = performance.now()
-    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { fetchBudget: BUDGET }).open(served.root, { signal: caller.signal })
+    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root, { signal: caller.signal })
 
     const model = new Map(entries.map(entry => [entry.name, entry]))
     const order = random.shuffle(entries)
@@ -237,7 +237,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
     const { bursts, options } = burstLog()
     const start = performance.now()
     // the Helia node as the directory's components, as an app would pass it
-    const directory = await dynamicDirectory(b, { fetchBudget: BUDGET }).open(served.root)
+    const directory = await dynamicDirectory(b, { fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root)
 
     const model = new Map(entries.map(entry => [entry.name, entry]))
     for (const entry of random.shuffle(entries).slice(0, 300)) {
@@ -292,7 +292,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
 
     const { bursts, options } = burstLog()
     const start = performance.now()
-    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET }).open(served.root)
+    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root)
     const order = random.shuffle(entries)
     let bytes = linksBytes(entries)
     let deleted = 0
@@ -341,7 +341,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
     b = peerB.node
 
     const { bursts, options } = burstLog()
-    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET }).open(served.root)
+    const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root)
     expect(directory.shape).to.equal('basic')
 
     let bytes = linksBytes(entries.slice(0, 1_000))
@@ -422,7 +422,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
       const peerB = await peer(a)
       b = peerB.node
       const { bursts, options } = burstLog()
-      const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET }).open(served.root)
+      const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root)
 
       let stopped: Promise<unknown> | undefined
       const node = a
@@ -474,7 +474,7 @@ describe('network: a directory edited from another Helia node over Bitswap', fun
       const peerB = await peer(a, proxiedAddress(a, proxy.port))
       b = peerB.node
       const { options } = burstLog()
-      const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET }).open(served.root)
+      const directory = await dynamicDirectory({ blockstore: peerB.blockstore }, { ...init, fetchBudget: BUDGET, listWindow: BUDGET }).open(served.root)
 
       const caller = new AbortController()
       whenServed(served, 2 + BUDGET + 8, cutThenAbort(proxy, caller))
