@@ -20,6 +20,7 @@ import { putEmptyDirectory } from './mkdir.js'
 import { checkFlag, checkKeys, CP_OPTIONS, engineOptions, MKDIR_OPTIONS, readOptions, refuseProviders, RM_OPTIONS } from './options.js'
 import { sourceSize } from './source.js'
 import { stat } from './stat.js'
+import { readRawTarget } from './target.js'
 import type { AnyStatOptions } from './stat.js'
 import type { CidOptions, DirectoryServiceInit, DynamicDirectories } from '../index.js'
 import type { AddFileOptions, AddOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileCandidate, FileStats, LsOptions, MkdirOptions, RawStats, RmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
@@ -103,6 +104,7 @@ export class DynamicUnixFS implements UnixFS {
     refuseProviders('cp', options)
     const force = checkFlag('cp', 'force', options.force)
     return asPeer(async () => {
+      await readRawTarget(this.blockstore, target, readOptions(options))
       const size = await sourceSize(this.blockstore, source, readOptions(options))
       return this.directories(options).cp(source, target, name, { ...engineEdit(options), force, size })
     })
@@ -114,6 +116,7 @@ export class DynamicUnixFS implements UnixFS {
     const directories = this.directories(options)
     const edit = engineEdit(options)
     return asPeer(async () => {
+      await readRawTarget(this.blockstore, target, readOptions(options))
       try {
         return await directories.rm(target, name, edit)
       } catch (err: any) {
@@ -134,6 +137,7 @@ export class DynamicUnixFS implements UnixFS {
     const edit = engineEdit(options)
     return asPeer(async () => {
       // the parent first: a parent that is not a directory, or is missing, refuses before anything is written
+      await readRawTarget(this.blockstore, parent, readOptions(options))
       await directories.stat(parent, edit)
       const empty = await putEmptyDirectory(this.blockstore, options)
       return directories.cp(empty.cid, parent, dirname, { ...edit, force, size: empty.size })
