@@ -52,3 +52,12 @@ export function linksBytes (entries: DirectoryEntry[]): number {
 export async function typeOf (fs: UnixFS, cid: CID): Promise<string | undefined> {
   return (await fs.stat(cid)).unixfs?.type
 }
+
+/** Every item of an async iterable */
+export async function all <T> (source: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = []
+  for await (const item of source) {
+    items.push(item)
+  }
+  return items
+}
