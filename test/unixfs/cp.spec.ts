@@ -134,4 +134,15 @@ describe('unixfs drop-in: cp', function () {
     const ours = await s.fs.cp(entries[59].cid, hamt, entries[59].name, { shardSplitThresholdBytes: 100 })
     expect(ours.toString()).to.equal((await imported(s, entries, options)).toString())
   })
+
+  it('keeps a basic directory\'s mtime, where @helia/unixfs sets it to the time of the edit', async () => {
+    const s = await setup()
+    const [file] = await files(s.fs, 1)
+    const mtime = { secs: 100n, nsecs: 0 }
+    const dated = await s.peer.touch(s.emptyDir, { mtime })
+    const ours = await s.fs.cp(file.cid, dated, file.name)
+    expect((await s.fs.stat(ours)).mtime).to.deep.equal(mtime)
+    const theirs = await s.peer.cp(file.cid, dated, file.name)
+    expect((await s.peer.stat(theirs)).mtime?.secs).to.not.equal(100n)
+  })
 })
