@@ -34,6 +34,9 @@ export type { DirectoryProgressEvents, OpenProgressEvents, BurstProgress, Prefet
 export type { DirectoryServiceInit } from './directories.js'
 export { withDynamicDirectory } from './mixin.js'
 export type { HeliaWithDirectories } from './mixin.js'
+export { unixfs } from './unixfs/index.js'
+export type { UnixFSInit, UnixFSComponents, LsEntry } from './unixfs/index.js'
+export { NotUnixFSError, InvalidPBNodeError } from './unixfs/errors.js'
 
 export type ShardSplitStrategy = 'links-bytes' | 'block-bytes'
 export type Profile = 'unixfs-v0-2015' | 'unixfs-v1-2025'

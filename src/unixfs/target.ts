@@ -1,0 +1,19 @@
+/**
+ * A target that is not dag-pb is no directory, and the engine says so
+ * without reading it; `@helia/unixfs` reads it first, so a missing raw block
+ * gives NotFoundError there. This reads a raw target before the engine
+ * refuses it, so the drop-in gives the same error.
+ */
+
+import { readBlock } from '../blocks.js'
+import type { ReadOptions } from './options.js'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+const RAW_CODE = 0x55
+
+export async function readRawTarget (blockstore: Pick<Blockstore, 'get'>, target: CID, options: ReadOptions): Promise<void> {
+  if (target.code === RAW_CODE) {
+    await readBlock(blockstore, target, options)
+  }
+}
