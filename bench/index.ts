@@ -22,6 +22,7 @@ import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { streamScenario } from './scenarios/stream.js'
 import { treeScenario } from './scenarios/tree.js'
 import { renderTable } from './table.js'
 import { incidents, modeLabel } from './two-nodes.js'
@@ -37,7 +38,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   list: listScenario,
   memory: memoryScenario,
   chain: chainScenario,
-  tree: treeScenario
+  tree: treeScenario,
+  stream: streamScenario
 }
 
 function selected (): string[] {
