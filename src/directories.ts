@@ -118,10 +118,11 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   async open (cid: CID, options: OpenOptions = {}): Promise<Directory> {
     const cached = await this.checkout(cid, this.defaults, { ...options, prefetch: false })
     const directory = cached.clone()
-    if (options.prefetch ?? this.prefetch.enabled) {
+    const prefetch = options.prefetch ?? this.prefetch.enabled
+    if (prefetch !== false) {
       // ends with the opener's signal, the Directory, and the cached tree it came from
       const signal = AbortSignal.any([cached.closed, ...(options.signal == null ? [] : [options.signal])])
-      directory.prefetch({ nodes: this.prefetch.nodes, signal, onProgress: options.onProgress })
+      directory.prefetch({ nodes: this.prefetch.nodes, signal, onProgress: prefetch === true ? undefined : prefetch.onProgress })
     }
     return directory
   }

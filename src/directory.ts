@@ -42,7 +42,7 @@ import type { Shard, TreeContext } from './hamt/shard.js'
 import type { EntryValue, NamedEntry } from './hamt/tree.js'
 import type { Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, SetOptions } from './index.js'
 import type { DirectoryConfig } from './options.js'
-import type { BurstProgress, OpenProgressEvents, PrefetchProgress } from './progress.js'
+import type { BurstProgress, PrefetchProgress, PrefetchProgressEvents } from './progress.js'
 import type { SizeStrategy } from './size.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { Mortice } from 'mortice'
@@ -74,7 +74,8 @@ export interface DirectoryEnv extends LoaderEnv {
   retainNodes: number
 }
 
-export interface PrefetchOptions extends ProgressOptions<OpenProgressEvents> {
+/** One prefetch run */
+export interface PrefetchRun extends ProgressOptions<PrefetchProgressEvents> {
   /** The most nodes to fetch */
   nodes: number
   /** Ends the prefetch when aborted */
@@ -207,7 +208,7 @@ export class DynamicDirectory implements Directory {
    * aborts. Nothing is swapped into this version: each operation swaps in
    * what it passes, with no fetch.
    */
-  prefetch (options: PrefetchOptions): void {
+  prefetch (options: PrefetchRun): void {
     const root = this.snapshot()
     if (root == null || this.prefetched?.done === false) {
       return
@@ -309,12 +310,21 @@ export class DynamicDirectory implements Directory {
   /**
    * Every entry of the version current when the listing starts; later edits
    * do not wait for it and do not show in it. Entries come as their nodes
-   * land, through a window of `listWindow` requests kept full.
+   * land, through a window of `listWindow` requests kept full; a tree already
+   * loaded whole is listed in link order (a basic directory's name order, a
+   * HAMT's slot order, as `ipfs-unixfs-exporter` lists it).
    */
   async * entries (options: DirectoryOptions = {}): AsyncGenerator<DirectoryEntry> {
-    const listed = await this.locked('read', options, async () => this.state.shape === 'basic' ? [...this.state.entries.values()].sort(byName) : this.snapshot() as Shard)
-    if (Array.isArray(listed)) {
-      for (const entry of listed) {
+    const listed = await this.locked('read', options, async () => {
+      if (this.state.shape === 'basic') {
+        return [...this.state.entries.values()].sort(byName)
+      }
+      // what other versions loaded counts too: a tree loaded whole is listed in link order, with no fetch
+      this.state.root = adoptLoaded(this.state.root, this.state.owner)
+      return this.snapshot() as Shard
+    })
+    if (Array.isArray(listed) || listed.unloaded === 0) {
+      for (const entry of Array.isArray(listed) ? listed : loadedEntries(listed)) {
         yield toDirectoryEntry(entry)
       }
       return

@@ -23,14 +23,14 @@
 import { DirectoryService } from './directories.js'
 import type { DirectoryServiceInit } from './directories.js'
 import type { EditOption } from './options.js'
-import type { DirectoryProgressEvents, OpenProgressEvents } from './progress.js'
+import type { DirectoryProgressEvents, PrefetchProgressEvents } from './progress.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { ProgressOptions } from 'progress-events'
 
 export * from './errors.js'
-export type { DirectoryProgressEvents, OpenProgressEvents, BurstProgress, PrefetchProgress } from './progress.js'
+export type { DirectoryProgressEvents, PrefetchProgressEvents, BurstProgress, PrefetchProgress } from './progress.js'
 export type { DirectoryServiceInit } from './directories.js'
 export { withDynamicDirectory } from './mixin.js'
 export type { HeliaWithDirectories } from './mixin.js'
@@ -139,14 +139,18 @@ export interface DirectoryStats {
 
 export type DirectoryOptions = AbortOptions & ProgressOptions<DirectoryProgressEvents>
 
-export interface OpenOptions extends AbortOptions, ProgressOptions<OpenProgressEvents> {
+/** A prefetch's own options: where its progress goes */
+export interface PrefetchOptions extends ProgressOptions<PrefetchProgressEvents> {}
+
+export interface OpenOptions extends DirectoryOptions {
   /**
    * Fetch the rest of the tree in the background after the open (see
-   * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too
+   * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too. Pass
+   * options to have its progress reported.
    *
    * @default the service's `prefetch`
    */
-  prefetch?: boolean
+  prefetch?: boolean | PrefetchOptions
 }
 
 export interface SetOptions extends DirectoryOptions {

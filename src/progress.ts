@@ -27,7 +27,6 @@ export interface PrefetchProgress {
 export type DirectoryProgressEvents =
   ProgressEvent<'dynamic-directory:burst', BurstProgress>
 
-/** What `open(cid, { prefetch: true, onProgress })` reports: its own bursts, and the prefetch it starts */
-export type OpenProgressEvents =
-  DirectoryProgressEvents |
+/** What a prefetch reports, to `open(cid, { prefetch: { onProgress } })` */
+export type PrefetchProgressEvents =
   ProgressEvent<'dynamic-directory:prefetch', PrefetchProgress>

@@ -4,7 +4,9 @@
  * bursts, not one by one), and `offset`/`length` skip and limit them as
  * `@helia/unixfs` does for a basic directory. Each entry is an
  * `ipfs-unixfs-exporter` directory entry: `{ cid, name, path, size }`, with
- * `path` the listed directory's CID and the name. A path that ends on
+ * `path` the listed directory's CID and the name, in link order (a HAMT
+ * larger than the engine's `cacheNodes` is listed as its nodes land, since
+ * the engine does not keep it whole). A path that ends on
  * anything other than a directory is listed by `@helia/unixfs`, which yields
  * that one entry.
  */
@@ -38,6 +40,15 @@ export async function * ls (directories: DynamicDirectories, peer: UnixFS, cid: 
   }
 
   const prefix = resolved.cid.toString()
+  try {
+    // the engine lists a tree it has not loaded as its nodes land; @helia/unixfs lists in link
+    // order, which `offset` counts in. Loaded whole first, the tree is listed in link order
+    for await (const entry of directories.ls(resolved.cid, engine)) {
+      void entry
+    }
+  } catch (err) {
+    throw peerError(err)
+  }
   let index = 0
   let yielded = 0
   try {

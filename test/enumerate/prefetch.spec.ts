@@ -52,8 +52,7 @@ describe('background prefetch', function () {
     const store = new CountingBlockstore(hamt.store, { delayMs: 1 })
     const events: PrefetchProgress[] = []
     const directory = await dynamicDirectory({ blockstore: store }, { fetchBudget: 8 }).open(hamt.root, {
-      prefetch: true,
-      onProgress: (event) => { if (event.type === 'dynamic-directory:prefetch') { events.push(event.detail) } }
+      prefetch: { onProgress: (event) => { events.push(event.detail) } }
     })
     expect(directory.stats.prefetching).to.equal(true)
     await until(() => !directory.stats.prefetching)
