@@ -1,31 +1,18 @@
 import { expect } from 'aegir/chai'
-import { MemoryBlockstore } from 'blockstore-core'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
-import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
-import { readTree } from '../fixtures/tree-oracle.js'
-import type { DirectoryEntry } from '../../src/index.js'
+import { storedHamt } from '../fixtures/stored-hamt.js'
+import type { StoredHamt } from '../fixtures/stored-hamt.js'
 import type { OracleNode } from '../fixtures/tree-oracle.js'
-import type { CID } from 'multiformats/cid'
-
-interface Hamt {
-  entries: DirectoryEntry[]
-  root: CID
-  store: MemoryBlockstore
-  nodes: OracleNode[]
-}
 
 describe('a streaming listing', function () {
   this.timeout(120_000)
-  let hamt: Hamt
+  let hamt: StoredHamt
 
   before(async () => {
-    const entries = asciiEntries(10_000, 'listing-')
-    const store = new MemoryBlockstore()
-    const root = await importerDirectory(entries, {}, store)
-    hamt = { entries, root, store, nodes: await readTree(store, root) }
+    hamt = await storedHamt(10_000, 'listing-')
   })
 
   it('yields entries as their nodes land, with the window full and never over its size', async () => {

@@ -1,33 +1,18 @@
 import { expect } from 'aegir/chai'
-import { MemoryBlockstore } from 'blockstore-core'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
 import { asciiEntries, linksBytes, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
-import { linksBytesOf, pathTo, readTree } from '../fixtures/tree-oracle.js'
-import type { BurstProgress, DirectoryEntry } from '../../src/index.js'
-import type { OracleNode } from '../fixtures/tree-oracle.js'
-import type { CID } from 'multiformats/cid'
+import { storedHamt } from '../fixtures/stored-hamt.js'
+import { linksBytesOf, pathTo } from '../fixtures/tree-oracle.js'
+import type { BurstProgress } from '../../src/index.js'
+import type { StoredHamt } from '../fixtures/stored-hamt.js'
 
 const THRESHOLD = 262_144
 
-interface Hamt {
-  entries: DirectoryEntry[]
-  root: CID
-  store: MemoryBlockstore
-  nodes: OracleNode[]
-}
-
-async function importedHamt (count: number): Promise<Hamt> {
-  const entries = asciiEntries(count, `partial-${count}-`)
-  const store = new MemoryBlockstore()
-  const root = await importerDirectory(entries, {}, store)
-  return { entries, root, store, nodes: await readTree(store, root) }
-}
-
 /** Shard nodes, in the library's breadth-first order, that must load before the size is proven over */
-function nodesToProveOver (hamt: Hamt, loaded: Set<string>, knownBytes: number, threshold: number): number {
+function nodesToProveOver (hamt: StoredHamt, loaded: Set<string>, knownBytes: number, threshold: number): number {
   let needed = 0
   for (const node of hamt.nodes) {
     if (knownBytes > threshold) {
@@ -44,18 +29,18 @@ function nodesToProveOver (hamt: Hamt, loaded: Set<string>, knownBytes: number, 
 describe('partial enumeration over a retained shard tree', function () {
   this.timeout(120_000)
 
-  const hamts = new Map<number, Hamt>()
+  const hamts = new Map<number, StoredHamt>()
 
   before(async () => {
     for (const count of [10_000, 50_000]) {
-      hamts.set(count, await importedHamt(count))
+      hamts.set(count, await storedHamt(count, `partial-${count}-`))
     }
   })
 
   for (const count of [10_000, 50_000]) {
     for (const fetchBudget of [8, 32]) {
       it(`one delete on a cold ${count}-entry HAMT fetches its path and about what proves it over (budget ${fetchBudget})`, async () => {
-        const hamt = hamts.get(count) as Hamt
+        const hamt = hamts.get(count) as StoredHamt
         expect(linksBytesOf(hamt.nodes)).to.be.greaterThan(2 * THRESHOLD)
         const store = new CountingBlockstore(hamt.store)
         const directory = await dynamicDirectory({ blockstore: store }, { fetchBudget }).open(hamt.root)
@@ -88,7 +73,7 @@ describe('partial enumeration over a retained shard tree', function () {
   }
 
   it('no block is requested twice across a mix of operations', async () => {
-    const hamt = hamts.get(10_000) as Hamt
+    const hamt = hamts.get(10_000) as StoredHamt
     const store = new CountingBlockstore(hamt.store)
     const directory = await dynamicDirectory({ blockstore: store }).open(hamt.root)
     const random = randomFor(31)
@@ -124,7 +109,7 @@ describe('partial enumeration over a retained shard tree', function () {
   // budget 1 runs on the smaller HAMT: its 24,000 requests on the larger one would be one at a time
   for (const [fetchBudget, count] of [[1, 10_000], [8, 50_000], [64, 50_000]]) {
     it(`never has more than fetchBudget = ${fetchBudget} requests in flight for a size check, nor listWindow = ${2 * fetchBudget} for a listing (${count} entries)`, async () => {
-      const hamt = hamts.get(count) as Hamt
+      const hamt = hamts.get(count) as StoredHamt
       const store = new CountingBlockstore(hamt.store, { delayMs: 2 })
       // a threshold just under the full size: the size check needs nearly the whole tree
       const threshold = linksBytes(hamt.entries) - 200
@@ -153,7 +138,7 @@ describe('partial enumeration over a retained shard tree', function () {
   }
 
   it('deleting one by one through the threshold turns basic at exactly the right entry count', async () => {
-    const hamt = hamts.get(10_000) as Hamt
+    const hamt = hamts.get(10_000) as StoredHamt
     const random = randomFor(77)
     const order = [...hamt.entries].sort(() => random.next() - 0.5)
     const remaining = new Map(hamt.entries.map(entry => [entry.name, entry]))
@@ -181,7 +166,7 @@ describe('partial enumeration over a retained shard tree', function () {
   })
 
   it('an aborted caller signal rejects with an abort error and leaves the directory usable and unchanged', async () => {
-    const hamt = hamts.get(10_000) as Hamt
+    const hamt = hamts.get(10_000) as StoredHamt
     const store = new CountingBlockstore(hamt.store, { delayMs: 20 })
     const threshold = linksBytes(hamt.entries) - 200
     const init = { shardSplitThresholdBytes: threshold, fetchBudget: 16 }
@@ -210,7 +195,7 @@ describe('partial enumeration over a retained shard tree', function () {
   })
 
   it('an already aborted signal rejects before any fetch', async () => {
-    const hamt = hamts.get(10_000) as Hamt
+    const hamt = hamts.get(10_000) as StoredHamt
     const store = new CountingBlockstore(hamt.store)
     const directory = await dynamicDirectory({ blockstore: store }).open(hamt.root)
     const gets = store.totalGets

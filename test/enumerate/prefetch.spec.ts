@@ -1,22 +1,14 @@
 import { expect } from 'aegir/chai'
-import { MemoryBlockstore } from 'blockstore-core'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
 import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
-import { pathTo, readTree } from '../fixtures/tree-oracle.js'
+import { storedHamt } from '../fixtures/stored-hamt.js'
+import { pathTo } from '../fixtures/tree-oracle.js'
 import type { DirectoryService } from '../../src/directories.js'
-import type { Directory, DirectoryEntry, PrefetchProgress } from '../../src/index.js'
-import type { OracleNode } from '../fixtures/tree-oracle.js'
-import type { CID } from 'multiformats/cid'
-
-interface Hamt {
-  entries: DirectoryEntry[]
-  root: CID
-  store: MemoryBlockstore
-  nodes: OracleNode[]
-}
+import type { Directory, PrefetchProgress } from '../../src/index.js'
+import type { StoredHamt } from '../fixtures/stored-hamt.js'
 
 async function until (condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -39,13 +31,10 @@ async function expectQuiet (store: CountingBlockstore): Promise<number> {
 
 describe('background prefetch', function () {
   this.timeout(120_000)
-  let hamt: Hamt
+  let hamt: StoredHamt
 
   before(async () => {
-    const entries = asciiEntries(10_000, 'prefetch-')
-    const store = new MemoryBlockstore()
-    const root = await importerDirectory(entries, {}, store)
-    hamt = { entries, root, store, nodes: await readTree(store, root) }
+    hamt = await storedHamt(10_000, 'prefetch-')
   })
 
   it('fetches the whole tree within the fetch budget, once; later operations fetch nothing', async () => {
