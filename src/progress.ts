@@ -14,5 +14,6 @@ export interface BurstProgress {
   sizeExact: boolean
 }
 
+/** The progress events Directory operations send to `onProgress` */
 export type DirectoryProgressEvents =
   ProgressEvent<'dynamic-directory:burst', BurstProgress>
