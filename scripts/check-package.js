@@ -21,7 +21,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { builtinModules } from 'node:module'
+import { builtinModules, createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, normalize, posix, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -187,7 +187,7 @@ console.info(\`consumer: \${root} lists \${listed.length} entries\`)
   }, null, 2))
 
   step('type-checking and compiling a consumer with tsc --strict')
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
   try {
     run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer)
   } catch (err) {
