@@ -16,9 +16,9 @@
 import { dynamicDirectory } from '../src/index.js'
 import { cidOf, randomFor } from '../test/fixtures/entries.js'
 import { importerDirectory } from '../test/fixtures/importer.js'
-import { connect, createNode, stopAll } from '../test/network/nodes.js'
+import { connect, createNode, stopAll } from '../test/fixtures/nodes.js'
 import type { BurstProgress, Directory, DirectoryEntry } from '../src/index.js'
-import type { TestNode } from '../test/network/nodes.js'
+import type { TestNode } from '../test/fixtures/nodes.js'
 
 const ENTRIES = Number(process.env.ENTRIES ?? 20_000)
 const BUDGET = Number(process.env.BUDGET ?? 32)

@@ -27,6 +27,7 @@ import type { CID } from 'multiformats/cid'
 /** Retained shard nodes the cache may hold across all its trees */
 export const DEFAULT_CACHE_NODES = 65_536
 
+/** Options of `dynamicDirectory()` and `withDynamicDirectory()`: the directory options, and the tree cache's size */
 export interface DirectoryServiceInit extends DynamicDirectoryInit {
   /**
    * The most distinct retained shard nodes (a basic directory counts as one)

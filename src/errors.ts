@@ -6,6 +6,7 @@
 /** An argument is out of range or malformed: a bad name, fanout, threshold or option */
 export class InvalidParametersError extends Error {
   static name = 'InvalidParametersError'
+  /** Always `'InvalidParametersError'`: match on it, not on the message */
   name = 'InvalidParametersError'
 
   constructor (message = 'Invalid parameters', options?: ErrorOptions) {
@@ -16,6 +17,7 @@ export class InvalidParametersError extends Error {
 /** A block that should hold a UnixFS directory or HAMT shard holds something else */
 export class NotADirectoryError extends Error {
   static name = 'NotADirectoryError'
+  /** Always `'NotADirectoryError'`: match on it, not on the message */
   name = 'NotADirectoryError'
 
   constructor (message = 'Not a UnixFS directory', options?: ErrorOptions) {
@@ -26,6 +28,7 @@ export class NotADirectoryError extends Error {
 /** A HAMT shard node breaks the layout rules: hash type, fanout, bitfield, link names, depth, duplicates */
 export class InvalidShardError extends Error {
   static name = 'InvalidShardError'
+  /** Always `'InvalidShardError'`: match on it, not on the message */
   name = 'InvalidShardError'
 
   constructor (message = 'Invalid HAMT shard', options?: ErrorOptions) {
@@ -36,6 +39,7 @@ export class InvalidShardError extends Error {
 /** A block could not be decoded as dag-pb, or a child block as any supported codec */
 export class InvalidBlockError extends Error {
   static name = 'InvalidBlockError'
+  /** Always `'InvalidBlockError'`: match on it, not on the message */
   name = 'InvalidBlockError'
 
   constructor (message = 'Invalid block', options?: ErrorOptions) {
@@ -46,6 +50,7 @@ export class InvalidBlockError extends Error {
 /** A block fetch failed for a reason other than the caller's abort */
 export class BlockFetchError extends Error {
   static name = 'BlockFetchError'
+  /** Always `'BlockFetchError'`: match on it, not on the message */
   name = 'BlockFetchError'
 
   constructor (message = 'Could not fetch block', options?: ErrorOptions) {
@@ -56,6 +61,7 @@ export class BlockFetchError extends Error {
 /** The directory, or the Helia component that owns it, has been stopped */
 export class NotStartedError extends Error {
   static name = 'NotStartedError'
+  /** Always `'NotStartedError'`: match on it, not on the message */
   name = 'NotStartedError'
 
   constructor (message = 'Not started', options?: ErrorOptions) {
@@ -66,6 +72,7 @@ export class NotStartedError extends Error {
 /** A name that should be absent is present (`cp` without `force`) */
 export class AlreadyExistsError extends Error {
   static name = 'AlreadyExistsError'
+  /** Always `'AlreadyExistsError'`: match on it, not on the message */
   name = 'AlreadyExistsError'
 
   constructor (message = 'Already exists', options?: ErrorOptions) {
@@ -76,6 +83,7 @@ export class AlreadyExistsError extends Error {
 /** A basic directory node breaks the rules: a bad or repeated link name, a link without Tsize */
 export class InvalidDirectoryError extends Error {
   static name = 'InvalidDirectoryError'
+  /** Always `'InvalidDirectoryError'`: match on it, not on the message */
   name = 'InvalidDirectoryError'
 
   constructor (message = 'Invalid directory', options?: ErrorOptions) {
@@ -86,6 +94,7 @@ export class InvalidDirectoryError extends Error {
 /** A name that should be present is absent (`rm` of a missing name) */
 export class NotFoundError extends Error {
   static name = 'NotFoundError'
+  /** Always `'NotFoundError'`: match on it, not on the message */
   name = 'NotFoundError'
 
   constructor (message = 'Not found', options?: ErrorOptions) {

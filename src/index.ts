@@ -33,14 +33,19 @@ export * from './errors.js'
 export type { DirectoryProgressEvents, PrefetchProgressEvents, BurstProgress, PrefetchProgress } from './progress.js'
 export type { DirectoryServiceInit } from './directories.js'
 export { withDynamicDirectory } from './mixin.js'
-export type { HeliaWithDirectories } from './mixin.js'
+export type { HeliaWithDirectories, HeliaLike } from './mixin.js'
+export type { EditOption } from './options.js'
 export { unixfs } from './unixfs/index.js'
 export type { UnixFSInit, UnixFSComponents, LsEntry } from './unixfs/index.js'
 export { NotUnixFSError, InvalidPBNodeError } from './unixfs/errors.js'
 
+/** How a directory's size is estimated against the threshold: see {@link DynamicDirectoryInit.shardSplitStrategy} */
 export type ShardSplitStrategy = 'links-bytes' | 'block-bytes'
+
+/** An IPIP-499 profile: see {@link DynamicDirectoryInit.profile} */
 export type Profile = 'unixfs-v0-2015' | 'unixfs-v1-2025'
 
+/** Options of `dynamicDirectory()`: how directories are shaped and fetched */
 export interface DynamicDirectoryInit {
   /**
    * A directory is a HAMT iff its estimated size is strictly over this
@@ -109,13 +114,17 @@ export interface DynamicDirectoryInit {
   refetchTimeoutMs?: number
 }
 
+/** One link of a directory */
 export interface DirectoryEntry {
+  /** The entry's name (a link name in a basic node; a HAMT link name without its slot prefix) */
   name: string
+  /** The child's CID */
   cid: CID
   /** The link's Tsize: the cumulative size of the child DAG */
   size: bigint
 }
 
+/** What a Directory has fetched and knows, for progress reports and tests */
 export interface DirectoryStats {
   /** Shard blocks that arrived through the blockstore and were decoded */
   fetchedBlocks: number
@@ -137,6 +146,7 @@ export interface DirectoryStats {
   prefetching: boolean
 }
 
+/** Options of every Directory operation: an abort signal and progress events */
 export type DirectoryOptions = AbortOptions & ProgressOptions<DirectoryProgressEvents>
 
 /** A prefetch's own options: where its progress goes */
@@ -153,18 +163,31 @@ export interface OpenOptions extends DirectoryOptions {
   prefetch?: boolean | PrefetchOptions
 }
 
+/** Options of `Directory.set` */
 export interface SetOptions extends DirectoryOptions {
   /** The child's cumulative DAG size (Tsize); read from the child's root block when absent */
   size?: bigint
 }
 
+/**
+ * A mutable UnixFS directory, basic or HAMT, opened from a CID or created
+ * empty. Edits stay in memory until `flush`; operations on one Directory are
+ * serialized (reads run together).
+ */
 export interface Directory {
+  /** The directory's current shape: it follows the entries, both ways */
   readonly shape: 'basic' | 'hamt'
+  /** What the directory has fetched and knows so far */
   readonly stats: DirectoryStats
+  /** True if `name` is an entry; loads the shards on the path to it */
   has (name: string, options?: DirectoryOptions): Promise<boolean>
+  /** The entry called `name`, if any; loads the shards on the path to it */
   get (name: string, options?: DirectoryOptions): Promise<DirectoryEntry | undefined>
+  /** Adds or replaces the entry `name`; may turn a basic directory into a HAMT */
   set (name: string, cid: CID, options?: SetOptions): Promise<void>
+  /** Removes the entry `name`, if present (returns whether it was); may turn a HAMT basic, fetching only what proves the size */
   delete (name: string, options?: DirectoryOptions): Promise<boolean>
+  /** Every entry, fetching unloaded shards in bursts */
   entries (options?: DirectoryOptions): AsyncGenerator<DirectoryEntry>
   /** Puts every changed block and returns the root CID */
   flush (options?: DirectoryOptions): Promise<CID>
@@ -175,6 +198,7 @@ export interface Directory {
 /** The options of `@helia/unixfs` that shape an edit, per call */
 export interface CidOptions extends DirectoryOptions, Pick<DynamicDirectoryInit, EditOption> {}
 
+/** Options of `cp` */
 export interface CpOptions extends CidOptions {
   /** Replace an entry that has the name already, instead of failing with AlreadyExistsError */
   force?: boolean
@@ -182,10 +206,14 @@ export interface CpOptions extends CidOptions {
   size?: bigint
 }
 
+/** Options of `rm` */
 export interface RmOptions extends CidOptions {}
 
+/** What `stat` tells of a directory */
 export interface DirectoryStat {
+  /** The directory's CID */
   cid: CID
+  /** Its shape */
   shape: 'basic' | 'hamt'
   /** Entries counted; the entry count when `exact` */
   entries: number
@@ -195,6 +223,7 @@ export interface DirectoryStat {
   exact: boolean
 }
 
+/** The directories of a node: Directory objects, and the CID-in, CID-out API of `@helia/unixfs` */
 export interface DynamicDirectories {
   /** An empty basic directory */
   create (): Directory
@@ -210,7 +239,9 @@ export interface DynamicDirectories {
   stat (cid: CID, options?: CidOptions): Promise<DirectoryStat>
 }
 
+/** What `dynamicDirectory()` needs of a Helia node */
 export interface DynamicDirectoryComponents {
+  /** Where blocks are read (over Bitswap, in a Helia node, when not local) and written */
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
 }
 

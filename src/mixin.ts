@@ -9,11 +9,17 @@ import type { DynamicDirectories, DynamicDirectoryComponents } from './index.js'
 
 /** What the mixin needs of a Helia node */
 export interface HeliaLike extends DynamicDirectoryComponents {
+  /** `'started'` when the node runs (Helia's `status`) */
   status?: string
+  /** Registers a component that starts and stops with the node (Helia's `addMixin`) */
   addMixin(mixin: { name: string, start?(helia: any): void | Promise<void>, stop?(helia: any): void | Promise<void> }): void
 }
 
-export type HeliaWithDirectories<H> = H & { directories: DynamicDirectories }
+/** A node with `directories` added by `withDynamicDirectory` */
+export type HeliaWithDirectories<H> = H & {
+  /** The node's directories, started and stopped with it */
+  directories: DynamicDirectories
+}
 
 /**
  * Adds `helia.directories`. It starts and stops with the node: `stop` ends

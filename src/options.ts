@@ -12,7 +12,14 @@ export const DEFAULT_LIST_WINDOW = 256
 
 /** The options that shape an edit, which a CID-in, CID-out call may set for itself */
 export const EDIT_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile', 'cidVersion'] as const
+/* eslint-disable jsdoc/check-tag-names -- @useDeclaredType is typedoc's: the docs show the union of names, not EDIT_OPTIONS (not exported) */
+/**
+ * The names of the options that shape an edit, which a CID-in, CID-out call may set for itself
+ *
+ * @useDeclaredType
+ */
 export type EditOption = typeof EDIT_OPTIONS[number]
+/* eslint-enable jsdoc/check-tag-names */
 
 /** Every option resolved: what a Directory works from */
 export interface DirectoryConfig {

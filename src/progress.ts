@@ -24,6 +24,7 @@ export interface PrefetchProgress {
   done: boolean
 }
 
+/** The progress events Directory operations send to `onProgress` */
 export type DirectoryProgressEvents =
   ProgressEvent<'dynamic-directory:burst', BurstProgress>
 

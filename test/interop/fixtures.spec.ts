@@ -24,7 +24,7 @@ describe('public HAMT fixtures', function () {
   for (const fixture of fixtures) {
     describe(fixture.name, () => {
       it('building the listed entries gives the published root CID', async () => {
-        const entries = entriesFromTsv(fixture.tsv)
+        const entries = await entriesFromTsv(fixture.tsv)
         const { cid, directory } = await buildDirectory(entries, fixture.init)
         expect(directory.shape).to.equal('hamt')
         expect(cid.toString()).to.equal(fixture.root.toString())
@@ -37,7 +37,7 @@ describe('public HAMT fixtures', function () {
         expect(directory.stats.fetchedBlocks).to.equal(1)
 
         const listed = await collect(directory)
-        expect(sortByName(listed)).to.deep.equal(sortByName(entriesFromTsv(fixture.tsv)))
+        expect(sortByName(listed)).to.deep.equal(sortByName(await entriesFromTsv(fixture.tsv)))
         expect(directory.stats.fetchedBlocks).to.equal(fixture.shards)
         expect(directory.stats.retainedNodes).to.equal(fixture.shards)
         expect(directory.stats.sizeExact).to.equal(true)

@@ -4,9 +4,9 @@ import { dynamicDirectory, withDynamicDirectory } from '../../src/index.js'
 import { CountingBlockstore, toBytes } from '../fixtures/counting-blockstore.js'
 import { asciiEntries, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
-import { connect, createNode, stopAll } from './nodes.js'
-import type { TestNode } from './nodes.js'
+import { connect, createNode, stopAll } from '../fixtures/nodes.js'
 import type { DirectoryEntry } from '../../src/index.js'
+import type { TestNode } from '../fixtures/nodes.js'
 import type { CID } from 'multiformats/cid'
 
 /** Checked against the importer every this many calls, and at the last: 500 importer builds of 20,000 entries would take minutes */

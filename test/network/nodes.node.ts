@@ -2,8 +2,8 @@ import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { toBytes } from '../fixtures/counting-blockstore.js'
 import { cidOf } from '../fixtures/entries.js'
-import { BITSWAP_PROTOCOL, connect, createNode, stopAll } from './nodes.js'
-import type { TestNode } from './nodes.js'
+import { BITSWAP_PROTOCOL, connect, createNode, stopAll } from '../fixtures/nodes.js'
+import type { TestNode } from '../fixtures/nodes.js'
 
 describe('network: two Helia nodes over Bitswap', function () {
   this.timeout(60_000)

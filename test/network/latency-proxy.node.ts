@@ -1,11 +1,11 @@
 import { createServer, connect as netConnect } from 'node:net'
 import { expect } from 'aegir/chai'
-import { startLatencyProxy } from '../../bench/latency-proxy.js'
 import { toBytes } from '../fixtures/counting-blockstore.js'
 import { cidOf } from '../fixtures/entries.js'
-import { connect, createNode, portOf, proxiedAddress, stopAll } from './nodes.js'
-import type { TestNode } from './nodes.js'
-import type { LatencyProxy } from '../../bench/latency-proxy.js'
+import { startLatencyProxy } from '../fixtures/latency-proxy.js'
+import { connect, createNode, portOf, proxiedAddress, stopAll } from '../fixtures/nodes.js'
+import type { LatencyProxy } from '../fixtures/latency-proxy.js'
+import type { TestNode } from '../fixtures/nodes.js'
 import type { AddressInfo, Server } from 'node:net'
 
 describe('network: latency proxy', function () {

@@ -1,0 +1,10 @@
+/**
+ * Specs that only Node can run: two libp2p nodes over loopback TCP and the
+ * latency proxy (`node:net`). aegir runs `test/node.*js` in Node only; every
+ * `*.spec.*js` runs in Node and in the browser.
+ */
+
+import './network/nodes.node.js'
+import './network/latency-proxy.node.js'
+import './network/directory.node.js'
+import './network/mixin.node.js'
