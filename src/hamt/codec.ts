@@ -75,19 +75,22 @@ export function encodeBitfield (slots: Iterable<number>): Uint8Array {
   return bytes
 }
 
+/** The UnixFS Data of a shard node holding these slots */
+export function shardData (fanout: number, slots: Iterable<number>, mode?: number, mtime?: Mtime): Uint8Array {
+  return new UnixFS({
+    type: 'hamt-sharded-directory',
+    data: encodeBitfield(slots),
+    fanout: BigInt(fanout),
+    hashType: BigInt(HASH_TYPE_MURMUR3_X64_64),
+    mode,
+    mtime
+  }).marshal()
+}
+
 export function encodeShard (node: ShardNode): Uint8Array {
   const width = prefixWidth(node.fanout)
-  const data = new UnixFS({
-    type: 'hamt-sharded-directory',
-    data: encodeBitfield(node.links.map(link => link.slot)),
-    fanout: BigInt(node.fanout),
-    hashType: BigInt(HASH_TYPE_MURMUR3_X64_64),
-    mode: node.mode,
-    mtime: node.mtime
-  })
-
   return dagPb.encode({
-    Data: data.marshal(),
+    Data: shardData(node.fanout, node.links.map(link => link.slot), node.mode, node.mtime),
     Links: node.links.map(link => ({
       Name: slotPrefix(link.slot, width) + (link.kind === 'entry' ? link.name : ''),
       Hash: link.cid,

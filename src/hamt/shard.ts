@@ -59,12 +59,14 @@ export class Entry {
 }
 
 /** Where the parts of one link sit in a stored block */
-interface StoredLink {
+export interface StoredLink {
   hashStart: number
   hashEnd: number
   nameStart: number
   nameEnd: number
   tsize: number
+  /** Where the link ends */
+  end: number
 }
 
 /**
@@ -72,13 +74,13 @@ interface StoredLink {
  * the block only if it is canonical dag-pb, so a link is exactly Hash
  * (field 1), Name (field 2) and Tsize (field 3), each behind a one-byte tag.
  */
-function readStoredLink (block: PackedBlock, offset: number): StoredLink {
+export function readStoredLink (block: PackedBlock, offset: number): StoredLink {
   const [hashLength, hashStart] = varintAt(block, offset + 1)
   const hashEnd = hashStart + hashLength
   const [nameLength, nameStart] = varintAt(block, hashEnd + 1)
   const nameEnd = nameStart + nameLength
-  const [tsize] = varintAt(block, nameEnd + 1)
-  return { hashStart, hashEnd, nameStart, nameEnd, tsize }
+  const [tsize, end] = varintAt(block, nameEnd + 1)
+  return { hashStart, hashEnd, nameStart, nameEnd, tsize, end }
 }
 
 /** The tag of a PBNode Links field; a block holds its links first, then Data */
@@ -264,9 +266,9 @@ export class Shard implements Totals {
   }
 
   /** The stored links of this node's block to its children, by slot: the stored forms of its `LINKED` children */
-  storedLinks (): Map<number, Persisted> {
+  storedLinks (): Map<number, ShardLink> {
     const block = this.storage()
-    const links = new Map<number, Persisted>()
+    const links = new Map<number, ShardLink>()
     for (let offset = 0; block.charCodeAt(offset) === PB_NODE_LINKS_TAG;) {
       const [length, start] = varintAt(block, offset + 1)
       const link = readStoredLink(block, start)

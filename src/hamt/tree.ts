@@ -14,12 +14,13 @@
 import { InvalidParametersError } from '../errors.js'
 import { readFields } from '../protobuf.js'
 import { cumulativeSize, utf8Length } from '../size.js'
-import { encodeShard } from './codec.js'
 import { hashName, maxDepth, slotAt } from './hash.js'
 import { pack } from './packed-block.js'
 import { Entry, LINKED, Shard, ShardLink } from './shard.js'
-import type { NodeLink, ShardNode } from './codec.js'
+import { writeShard } from './writer.js'
+import type { ShardNode } from './codec.js'
 import type { Persisted, SlotValue, TreeContext, Totals } from './shard.js'
+import type { LinkSource } from './writer.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 
@@ -328,35 +329,31 @@ export async function persistTree (shard: Shard, put: (bytes: Uint8Array) => Pro
     return shard.origin
   }
 
-  let stored: Map<number, Persisted> | undefined
-  const storedForm = async (child: Shard | ShardLink): Promise<Persisted> => {
-    if (child instanceof ShardLink) {
-      return child
-    }
-    if (child.origin !== LINKED) {
-      return persistTree(child, put)
-    }
-    stored ??= shard.storedLinks()
-    const link = stored.get(child.slot)
-    if (link == null) {
-      throw new Error('internal: a loaded child has no link in its parent\'s block')
-    }
-    return link
-  }
-
-  const links: NodeLink[] = []
+  let stored: Map<number, ShardLink> | undefined
+  const links: LinkSource[] = []
   for (const value of shard.values) {
-    if (value instanceof Shard || value instanceof ShardLink) {
-      const child = await storedForm(value)
+    if (value instanceof ShardLink) {
+      links.push({ kind: 'stored', slot: value.slot, block: value.block, offset: value.offset })
+    } else if (value instanceof Shard && value.origin === LINKED) {
+      // a child loaded and unchanged: its link in this node's block is as it was
+      stored ??= shard.storedLinks()
+      const link = stored.get(value.slot)
+      if (link == null) {
+        throw new Error('internal: a loaded child has no link in its parent\'s block')
+      }
+      links.push({ kind: 'stored', slot: value.slot, block: link.block, offset: link.offset })
+    } else if (value instanceof Shard) {
+      const child = await persistTree(value, put)
       links.push({ kind: 'shard', slot: value.slot, cid: child.cid, size: child.size })
+    } else if (typeof value === 'number') {
+      links.push({ kind: 'stored', slot: shard.slotOf(value), block: shard.block as string, offset: value })
     } else {
-      const entry = shard.entryOf(value)
-      links.push({ kind: 'entry', slot: entry.slot, name: entry.name, cid: entry.cid, size: entry.size })
+      links.push({ kind: 'entry', slot: value.slot, name: value.name, cid: value.cid, size: value.size })
     }
   }
 
-  const bytes = encodeShard({ fanout: shard.context.fanout, links, ...(shard.depth === 0 ? root : {}) })
-  const size = cumulativeSize(bytes.length, links.map(link => link.size))
+  const { bytes, sizes } = writeShard({ fanout: shard.context.fanout, links, ...(shard.depth === 0 ? root : {}) })
+  const size = cumulativeSize(bytes.length, sizes)
   shard.origin = { cid: await put(bytes), size }
   return shard.origin
 }
