@@ -20,6 +20,7 @@ import { chainScenario } from './scenarios/chain.js'
 import { collapseScenario } from './scenarios/collapse.js'
 import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
+import { dropinScenario } from './scenarios/dropin.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
 import { streamScenario } from './scenarios/stream.js'
@@ -39,7 +40,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   memory: memoryScenario,
   chain: chainScenario,
   tree: treeScenario,
-  stream: streamScenario
+  stream: streamScenario,
+  dropin: dropinScenario
 }
 
 function selected (): string[] {

@@ -72,7 +72,7 @@ function median (values: number[]): number {
 
 const round = (ms: number): number => Math.round(ms * 10) / 10
 
-interface Listing {
+export interface Listing {
   listed: number
   complete: boolean
   firstMs: number
@@ -83,7 +83,7 @@ interface Listing {
 }
 
 /** Lists with `list`, timing the first and the last entry from before the call; stops at `capMs` */
-async function timeListing (list: () => AsyncIterable<DirectoryEntry | { name: string }>, names: Set<string>, capMs = Infinity): Promise<Listing> {
+export async function timeListing (list: () => AsyncIterable<DirectoryEntry | { name: string }>, names: Set<string>, capMs = Infinity): Promise<Listing> {
   const start = performance.now()
   const seen = new Set<string>()
   let listed = 0
@@ -184,13 +184,13 @@ async function listings (ctx: BenchContext): Promise<Table> {
   }
 }
 
-interface Call {
+export interface Call {
   op: 'rm' | 'cp'
   entry: DirectoryEntry
 }
 
 /** Seeded rm/cp calls that put back every entry they remove: the chain ends on the directory it started from */
-function plan (entries: DirectoryEntry[], calls: number): Call[] {
+export function plan (entries: DirectoryEntry[], calls: number): Call[] {
   const random = randomFor(1010)
   const removed: DirectoryEntry[] = []
   const victims = random.shuffle(entries).slice(0, calls / 2)
@@ -212,7 +212,7 @@ function plan (entries: DirectoryEntry[], calls: number): Call[] {
 }
 
 /** Puts the cp sources (raw blocks holding their names) in B's own blockstore: an app's own files */
-async function putSources (client: Client, calls: Call[]): Promise<void> {
+export async function putSources (client: Client, calls: Call[]): Promise<void> {
   for (const { op, entry } of calls) {
     if (op === 'cp' && entry.cid.code === raw.code) {
       await client.local.put(entry.cid, encoder.encode(entry.name))
