@@ -221,7 +221,7 @@ export class DynamicDirectory implements Directory {
     const signal = AbortSignal.any([this.env.lifecycle.signal, this.closing.signal, ...(options.signal == null ? [] : [options.signal])])
     const walk = walkTree(root, this.env, {
       signal,
-      window: this.config.fetchBudget,
+      window: this.config.listWindow,
       keep: options.nodes,
       fetchLimit: options.nodes,
       background: true,

@@ -87,16 +87,16 @@ export interface DynamicDirectoryInit {
 
   /**
    * The most blocks one directory's lookups and size checks keep on the wire
-   * at once (the largest fetch burst), and the window of a prefetch
+   * at once: the largest fetch burst
    *
    * @default 32
    */
   fetchBudget?: number
 
   /**
-   * The most blocks a listing (`entries()`, `ls`) keeps on the wire, topped up
-   * as each one lands. Wider than `fetchBudget`: a listing wants every node,
-   * so asking early costs nothing
+   * The most blocks a listing (`entries()`, `ls`) or a prefetch keeps on the
+   * wire, topped up as each one lands. Wider than `fetchBudget`: a listing
+   * wants every node, so asking early costs nothing
    *
    * @default 256
    */

@@ -37,10 +37,10 @@ describe('background prefetch', function () {
     hamt = await storedHamt(10_000, 'prefetch-')
   })
 
-  it('fetches the whole tree within the fetch budget, once; later operations fetch nothing', async () => {
+  it('fetches the whole tree within its window, once; later operations fetch nothing', async () => {
     const store = new CountingBlockstore(hamt.store, { delayMs: 1 })
     const events: PrefetchProgress[] = []
-    const directory = await dynamicDirectory({ blockstore: store }, { fetchBudget: 8 }).open(hamt.root, {
+    const directory = await dynamicDirectory({ blockstore: store }, { listWindow: 8 }).open(hamt.root, {
       prefetch: { onProgress: (event) => { events.push(event.detail) } }
     })
     expect(directory.stats.prefetching).to.equal(true)
@@ -69,7 +69,7 @@ describe('background prefetch', function () {
 
   it('yields to foreground requests: none of its requests is sent while a foreground one is on its way', async () => {
     const store = new CountingBlockstore(hamt.store, { delayMs: 15 })
-    const dirs = dynamicDirectory({ blockstore: store }, { fetchBudget: 4 })
+    const dirs = dynamicDirectory({ blockstore: store }, { fetchBudget: 4, listWindow: 4 })
     const prefetching = await dirs.open(hamt.root, { prefetch: true })
     await until(() => store.totalGets > 10)
 
@@ -91,7 +91,7 @@ describe('background prefetch', function () {
   /** Opens with a prefetch, ends it one way once it is under way, and checks that it asks for nothing more */
   async function endsOn (ending: 'close' | 'abort' | 'stop'): Promise<void> {
     const store = new CountingBlockstore(hamt.store, { delayMs: 10 })
-    const dirs = dynamicDirectory({ blockstore: store }, { fetchBudget: 4 }) as DirectoryService
+    const dirs = dynamicDirectory({ blockstore: store }, { fetchBudget: 4, listWindow: 4 }) as DirectoryService
     const controller = new AbortController()
     const directory: Directory = await dirs.open(hamt.root, { prefetch: true, signal: controller.signal })
     await until(() => store.totalGets > 20)
