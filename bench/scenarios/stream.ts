@@ -22,14 +22,14 @@
  */
 
 import { unixfs } from '@helia/unixfs'
-import * as dagPb from '@ipld/dag-pb'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as raw from 'multiformats/codecs/raw'
 import { dynamicDirectory } from '../../src/index.js'
 import { CountingBlockstore, toBytes } from '../../test/fixtures/counting-blockstore.js'
 import { randomFor } from '../../test/fixtures/entries.js'
-import { connect, createNode, portOf, proxiedAddress, stopAll } from '../../test/fixtures/nodes.js'
 import { startLatencyProxy } from '../../test/fixtures/latency-proxy.js'
+import { connect, createNode, portOf, proxiedAddress, stopAll } from '../../test/fixtures/nodes.js'
+import { readTree } from '../../test/fixtures/tree-oracle.js'
 import { ratio } from '../table.js'
 import { NetworkCounter, PROXY_DELAY_MS, modeLabel, onFreshClient } from '../two-nodes.js'
 import { LIBRARY, UNIXFS } from './common.js'
@@ -38,7 +38,6 @@ import type { TestNode } from '../../test/fixtures/nodes.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Client, Mode } from '../two-nodes.js'
-import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export const LIST_SIZES = [10_000, 50_000]
@@ -341,30 +340,13 @@ async function coldDelete (ctx: BenchContext): Promise<Table> {
   }
 }
 
-/** Shard blocks level by level, read from `store` without counting (fanout 256: a sub-shard link's name is its 2-digit prefix) */
-async function shardBlocks (store: Pick<Blockstore, 'get'>, root: CID): Promise<CID[]> {
-  const out: CID[] = []
-  for (let level = [root]; level.length > 0;) {
-    out.push(...level)
-    const next: CID[] = []
-    for (const cid of level) {
-      for (const link of dagPb.decode(await toBytes(store.get(cid))).Links) {
-        if (link.Name?.length === 2) {
-          next.push(link.Hash)
-        }
-      }
-    }
-    level = next
-  }
-  return out
-}
-
 /** S4 */
 async function slowProvider (ctx: BenchContext): Promise<Table> {
   const server = await ctx.server()
   const { cid, entries, blocks } = await ctx.hamt(STREAM_CHAIN_ENTRIES)
   const names = new Set(entries.map(entry => entry.name))
-  const order = await shardBlocks(server.store.inner, cid)
+  // the shard blocks level by level
+  const order = (await readTree(server.store.inner, cid)).map(node => node.cid)
   const stores = [new CountingBlockstore(new MemoryBlockstore()), new CountingBlockstore(new MemoryBlockstore())]
   for (const [index, block] of order.entries()) {
     const bytes = await toBytes(server.store.inner.get(block))

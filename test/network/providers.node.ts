@@ -22,7 +22,6 @@
  * delete gives the importer's CID.
  */
 
-import * as dagPb from '@ipld/dag-pb'
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { dynamicDirectory } from '../../src/index.js'
@@ -31,6 +30,7 @@ import { randomEntries, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { startLatencyProxy } from '../fixtures/latency-proxy.js'
 import { connect, createNode, portOf, proxiedAddress, stopAll } from '../fixtures/nodes.js'
+import { readTree } from '../fixtures/tree-oracle.js'
 import type { LatencyProxy } from '../fixtures/latency-proxy.js'
 import type { TestNode } from '../fixtures/nodes.js'
 import type { Blockstore } from 'interface-blockstore'
@@ -43,20 +43,11 @@ const SLOW_ONE_WAY_MS = 100
 const SLOW_MS = 2 * SLOW_ONE_WAY_MS
 const LIST_WINDOW = 256
 
-/** The HAMT's shard blocks, level by level (fanout 256: a sub-shard link's name is its 2-digit prefix alone) */
+/** The HAMT's shard blocks, level by level */
 async function shardLevels (store: Pick<Blockstore, 'get'>, root: CID): Promise<CID[][]> {
   const levels: CID[][] = []
-  for (let level = [root]; level.length > 0;) {
-    levels.push(level)
-    const next: CID[] = []
-    for (const cid of level) {
-      for (const link of dagPb.decode(await toBytes(store.get(cid))).Links) {
-        if (link.Name?.length === 2) {
-          next.push(link.Hash)
-        }
-      }
-    }
-    level = next
+  for (const node of await readTree(store, root)) {
+    (levels[node.depth] ??= []).push(node.cid)
   }
   return levels
 }
