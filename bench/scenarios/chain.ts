@@ -8,7 +8,7 @@
 import { dynamicDirectory } from '../../src/index.js'
 import { randomFor } from '../../test/fixtures/entries.js'
 import { onFreshClient } from '../two-nodes.js'
-import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, ratioRow, unixfsOn } from './common.js'
+import { LIBRARY, NETWORK_COLUMNS, UNIXFS, canonicalAfter, networkRow, ratioRow, unixfsOn } from './common.js'
 import type { DirectoryEntry } from '../../src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
@@ -53,18 +53,6 @@ export async function chainScenario (ctx: BenchContext): Promise<Table[]> {
   const rows: Row[] = []
   const notes: string[] = []
 
-  const canonicalAfter = async (done: number): Promise<string> => {
-    const present = new Map(entries.map(entry => [entry.name, entry]))
-    for (const { op, entry } of calls.slice(0, done)) {
-      if (op === 'rm') {
-        present.delete(entry.name)
-      } else {
-        present.set(entry.name, entry)
-      }
-    }
-    return ctx.canonical([...present.values()])
-  }
-
   for (const mode of ctx.modes) {
     ctx.log(`C: ${CHAIN_CALLS} chained rm/cp calls, ${mode}, library`)
     const lib = await onFreshClient(server, mode, async (client) => {
@@ -103,7 +91,7 @@ export async function chainScenario (ctx: BenchContext): Promise<Table[]> {
       'blocks read': lib.result.reads,
       'reads / call': lib.result.reads / lib.result.done,
       'ms / call': lib.ms / lib.result.done,
-      'final CID canonical': lib.result.root === await canonicalAfter(lib.result.done)
+      'final CID canonical': lib.result.root === await canonicalAfter(ctx, entries, calls, lib.result.done)
     }
     const otherRow = {
       ...networkRow(mode, UNIXFS, other),
@@ -111,7 +99,7 @@ export async function chainScenario (ctx: BenchContext): Promise<Table[]> {
       'blocks read': other.result.reads,
       'reads / call': other.result.reads / Math.max(1, other.result.done),
       'ms / call': other.ms / Math.max(1, other.result.done),
-      'final CID canonical': other.result.root === await canonicalAfter(other.result.done)
+      'final CID canonical': other.result.root === await canonicalAfter(ctx, entries, calls, other.result.done)
     }
     rows.push(libRow, otherRow, ratioRow(mode, libRow, otherRow, ['blocks read', 'reads / call', 'blocks requested', 'served by A', 'time ms', 'ms / call']))
   }

@@ -9,7 +9,8 @@ import { UnixFS } from 'ipfs-unixfs'
 import { dynamicDirectory } from '../../src/index.js'
 import { toBytes } from '../../test/fixtures/counting-blockstore.js'
 import { modeLabel } from '../two-nodes.js'
-import type { Directory, DynamicDirectoryInit } from '../../src/index.js'
+import type { Directory, DirectoryEntry, DynamicDirectoryInit } from '../../src/index.js'
+import type { BenchContext } from '../context.js'
 import type { Row } from '../table.js'
 import type { Client, Mode, Phase } from '../two-nodes.js'
 import type { Blockstore } from 'interface-blockstore'
@@ -22,6 +23,25 @@ export const NETWORK_COLUMNS = ['blocks requested', 'served by A', 'bursts (repo
 
 export async function openLibrary (client: Client, cid: CID, init: DynamicDirectoryInit = {}): Promise<Directory> {
   return dynamicDirectory({ blockstore: client.net }, init).open(cid)
+}
+
+/** A chain of calls that remove entries and link entries in */
+export interface ChainCall {
+  op: 'rm' | 'cp'
+  entry: DirectoryEntry
+}
+
+/** The importer's CID for `entries` after the first `done` calls of a chain */
+export async function canonicalAfter (ctx: Pick<BenchContext, 'canonical'>, entries: DirectoryEntry[], calls: ChainCall[], done: number): Promise<string> {
+  const present = new Map(entries.map(entry => [entry.name, entry]))
+  for (const { op, entry } of calls.slice(0, done)) {
+    if (op === 'rm') {
+      present.delete(entry.name)
+    } else {
+      present.set(entry.name, entry)
+    }
+  }
+  return ctx.canonical([...present.values()])
 }
 
 export function unixfsOn (client: Client): ReturnType<typeof unixfs> {

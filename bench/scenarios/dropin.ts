@@ -21,7 +21,7 @@ import { unixfs } from '../../src/index.js'
 import { toBytes } from '../../test/fixtures/counting-blockstore.js'
 import { ratio } from '../table.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
-import { UNIXFS } from './common.js'
+import { UNIXFS, canonicalAfter } from './common.js'
 import { plan, putSources, timeListing } from './stream.js'
 import type { Listing } from './stream.js'
 import type { BenchContext, Fixture } from '../context.js'
@@ -102,19 +102,6 @@ async function chain (ctx: BenchContext, server: Server, { cid, entries, blocks 
   const rows: Row[] = []
   const notes: string[] = []
 
-  /** The importer's CID for the entries present after the first `done` calls */
-  const canonicalAfter = async (done: number): Promise<string> => {
-    const present = new Map(entries.map(entry => [entry.name, entry]))
-    for (const { op, entry } of calls.slice(0, done)) {
-      if (op === 'rm') {
-        present.delete(entry.name)
-      } else {
-        present.set(entry.name, entry)
-      }
-    }
-    return ctx.canonical([...present.values()])
-  }
-
   for (const mode of ctx.modes) {
     const out: Array<Row & { estimate: number, perCall: number }> = []
     for (const [label, make] of IMPLEMENTATIONS) {
@@ -149,7 +136,7 @@ async function chain (ctx: BenchContext, server: Server, { cid, entries, blocks 
         'max in flight': phase.network.maxInFlight,
         'time ms': capped ? `${round(ms)} (capped; ~${Math.round(estimate)} extrapolated)` : round(ms),
         'ms / call': round(ms / done),
-        'final CID = importer\'s': root === await canonicalAfter(done),
+        'final CID = importer\'s': root === await canonicalAfter(ctx, entries, calls, done),
         estimate,
         perCall: ms / done
       })
