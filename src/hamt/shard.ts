@@ -265,19 +265,19 @@ export class Shard implements Totals {
     return slot
   }
 
-  /** The stored links of this node's block to its children, by slot: the stored forms of its `LINKED` children */
-  storedLinks (): Map<number, ShardLink> {
+  /** Where this node's block holds its links to children, by slot: the stored forms of its `LINKED` children */
+  childLinkOffsets (): Map<number, number> {
     const block = this.storage()
-    const links = new Map<number, ShardLink>()
+    const offsets = new Map<number, number>()
     for (let offset = 0; block.charCodeAt(offset) === PB_NODE_LINKS_TAG;) {
       const [length, start] = varintAt(block, offset + 1)
       const link = readStoredLink(block, start)
       if (link.nameEnd - link.nameStart === this.context.width) {
-        links.set(this.slotAt(link.nameStart), new ShardLink(block, start, this.slotAt(link.nameStart)))
+        offsets.set(this.slotAt(link.nameStart), start)
       }
       offset = start + length
     }
-    return links
+    return offsets
   }
 
   nameOf (value: number | Entry): string {

@@ -329,19 +329,19 @@ export async function persistTree (shard: Shard, put: (bytes: Uint8Array) => Pro
     return shard.origin
   }
 
-  let stored: Map<number, ShardLink> | undefined
+  let childLinks: Map<number, number> | undefined
   const links: LinkSource[] = []
   for (const value of shard.values) {
     if (value instanceof ShardLink) {
       links.push({ kind: 'stored', slot: value.slot, block: value.block, offset: value.offset })
     } else if (value instanceof Shard && value.origin === LINKED) {
       // a child loaded and unchanged: its link in this node's block is as it was
-      stored ??= shard.storedLinks()
-      const link = stored.get(value.slot)
-      if (link == null) {
+      childLinks ??= shard.childLinkOffsets()
+      const offset = childLinks.get(value.slot)
+      if (offset == null || shard.block == null) {
         throw new Error('internal: a loaded child has no link in its parent\'s block')
       }
-      links.push({ kind: 'stored', slot: value.slot, block: link.block, offset: link.offset })
+      links.push({ kind: 'stored', slot: value.slot, block: shard.block, offset })
     } else if (value instanceof Shard) {
       const child = await persistTree(value, put)
       links.push({ kind: 'shard', slot: value.slot, cid: child.cid, size: child.size })
