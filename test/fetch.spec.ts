@@ -48,6 +48,15 @@ async function sleep (ms: number): Promise<void> {
 /** A signal that never aborts */
 const never = (): AbortSignal => new AbortController().signal
 
+/** Asks for `block` and aborts at once, so that its request is cancelled in flight; resolves once it has ended */
+async function cancelInFlight (fetcher: BlockFetcher, block: Block): Promise<void> {
+  const controller = new AbortController()
+  const first = fetcher.get(block.cid, { signal: controller.signal })
+  controller.abort()
+  await failure(first)
+  await fetcher.landing(never())
+}
+
 describe('BlockFetcher', () => {
   // the limit caps the blockstore's concurrent gets, and every caller still gets its own block
   it('never has more than its limit of requests in flight', async () => {
@@ -186,12 +195,8 @@ describe('BlockFetcher', () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 600_000)
     const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
-    const controller = new AbortController()
 
-    const first = fetcher.get(block.cid, { signal: controller.signal })
-    controller.abort()
-    await failure(first)
-    await fetcher.landing(never())
+    await cancelInFlight(fetcher, block)
     expect(store.aborted).to.have.lengthOf(1)
 
     // aborted at the end only so that a regression cannot leave the store's get pending
@@ -227,12 +232,8 @@ describe('BlockFetcher', () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 600_000)
     const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
-    const controller = new AbortController()
 
-    const first = fetcher.get(block.cid, { signal: controller.signal })
-    controller.abort()
-    await failure(first)
-    await fetcher.landing(never())
+    await cancelInFlight(fetcher, block)
 
     store.delayMs = 10
     expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)

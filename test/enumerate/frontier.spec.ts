@@ -60,6 +60,33 @@ async function load (store: CountingBlockstore, root: Shard, ref: LinkRef, owner
   return { root: adopted, child }
 }
 
+/**
+ * Loads the whole tree driven by next() and add() alone, checking at each ref
+ * that it is current and never shallower than the one before; every
+ * `putBackEvery` loads, a ref is put back and must come out next
+ */
+async function loadBreadthFirst (store: CountingBlockstore, stored: Shard, putBackEvery = Infinity): Promise<{ root: Shard, loads: number, depth: number, frontier: Frontier }> {
+  const frontier = new Frontier()
+  const owner = {}
+  let root = stored
+  let loads = 0
+  let depth = 1
+  for (let ref = frontier.next(root); ref != null; ref = frontier.next(root)) {
+    if (loads % putBackEvery === 0) {
+      frontier.putBack(ref)
+      expect(frontier.next(root)).to.equal(ref)
+    }
+    expect(valueAt(root, ref.path)).to.equal(ref.link)
+    expect(ref.path.length).to.be.at.least(depth)
+    depth = ref.path.length
+    const loaded = await load(store, root, ref, owner)
+    root = loaded.root
+    frontier.add(loaded.child, ref.path)
+    loads++
+  }
+  return { root, loads, depth, frontier }
+}
+
 function key (path: readonly number[]): string {
   return path.join('/')
 }
@@ -292,21 +319,7 @@ describe('Frontier', () => {
     // next()/add() alone reach every node once, shallowest first, and never hand out a stale link
     it(`a breadth-first load driven by next and add loads every node exactly once (${name})`, async () => {
       const { store, root: stored, blocks } = await (await storedHamt([...entries]))()
-      const frontier = new Frontier()
-      const owner = {}
-      let root = stored
-      let loads = 0
-      let depth = 1
-
-      for (let ref = frontier.next(root); ref != null; ref = frontier.next(root)) {
-        expect(valueAt(root, ref.path)).to.equal(ref.link)
-        expect(ref.path.length).to.be.at.least(depth)
-        depth = ref.path.length
-        const loaded = await load(store, root, ref, owner)
-        root = loaded.root
-        frontier.add(loaded.child, ref.path)
-        loads++
-      }
+      const { root, loads, depth, frontier } = await loadBreadthFirst(store, stored)
 
       expect(loads).to.equal(blocks - 1)
       expect(store.totalGets).to.equal(blocks - 1)
@@ -323,26 +336,8 @@ describe('Frontier', () => {
   // past 1,024 refs taken the queue drops its taken head; order, putBack and completeness survive that
   it('keeps breadth-first order and putBack across the queue\'s compaction', async () => {
     const { store, root: stored, blocks } = await (await storedHamt(randomEntries(3_500, 29)))()
-    const frontier = new Frontier()
-    const owner = {}
-    let root = stored
-    let loads = 0
-    let depth = 1
     expect(blocks).to.be.greaterThan(1_100)
-
-    for (let ref = frontier.next(root); ref != null; ref = frontier.next(root)) {
-      if (loads % 97 === 0) {
-        frontier.putBack(ref)
-        expect(frontier.next(root)).to.equal(ref)
-      }
-      expect(valueAt(root, ref.path)).to.equal(ref.link)
-      expect(ref.path.length).to.be.at.least(depth)
-      depth = ref.path.length
-      const loaded = await load(store, root, ref, owner)
-      root = loaded.root
-      frontier.add(loaded.child, ref.path)
-      loads++
-    }
+    const { root, loads } = await loadBreadthFirst(store, stored, 97)
 
     expect(loads).to.equal(blocks - 1)
     expect(store.duplicates()).to.deep.equal([])
