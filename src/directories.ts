@@ -148,9 +148,10 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   }
 
   async * ls (cid: CID, options: CidOptions = {}): AsyncGenerator<DirectoryEntry> {
-    const directory = await this.checkout(cid, this.env(options), options)
+    const env = this.env(options)
+    const directory = await this.checkout(cid, env, options)
     yield * directory.entries(options)
-    this.remember(cid, this.env(options), directory)
+    this.remember(cid, env, directory)
   }
 
   async stat (cid: CID, options: CidOptions = {}): Promise<DirectoryStat> {
