@@ -2,12 +2,16 @@
  * A breadth-first walk over one version of a HAMT that fetches what is not
  * loaded through a sliding window: up to `window` requests on the wire, one
  * more sent as each lands, so a slow block holds up only itself. The window
- * opens at `FIRST_WINDOW` and widens by one per landing (doubling per round
- * trip, as TCP's slow start): a peer answers a want message with one reply
+ * opens at `FIRST_WINDOW`: a peer answers a want message with one reply
  * holding every block it asked for, so a first message of 256 wants would
- * hold back the first entry until all 256 blocks had been read and sent. Nodes
- * already loaded (by this version or, through a shared link, by any other)
- * are walked with no fetch. The listing and the prefetch are both this walk.
+ * hold back the first entry until all 256 blocks had been read and sent.
+ * A listing opens the whole window once that first reply has landed (each
+ * round trip through Bitswap costs far more than the link's latency, so a
+ * gradual widening is paid in round trips); a prefetch widens by one per
+ * landing (doubling per round trip, as TCP's slow start), leaving the early
+ * round trips to the foreground. Nodes already loaded (by this version or,
+ * through a shared link, by any other) are walked with no fetch. The listing
+ * and the prefetch are both this walk.
  *
  * A fetched node fills its shared link while the walk has kept fewer than
  * `keep` nodes; past that it is used and let go, so a walk of a directory
@@ -156,7 +160,7 @@ class Walk {
       })
       .finally(() => {
         this.inFlight--
-        this.window = Math.min(this.options.window, this.window + 1)
+        this.window = this.options.background === true ? Math.min(this.options.window, this.window + 1) : this.options.window
         this.wake.resolve()
       })
   }

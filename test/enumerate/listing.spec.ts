@@ -1,4 +1,5 @@
 import { expect } from 'aegir/chai'
+import { FIRST_WINDOW } from '../../src/enumerate/walk.js'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
@@ -33,6 +34,40 @@ describe('a streaming listing', function () {
     expect(directory.stats.largestBurst).to.equal(32)
     expect(store.duplicates()).to.deep.equal([])
     expect(store.totalGets).to.equal(hamt.nodes.length)
+  })
+
+  it('sends a small first want, then the whole window once the first block has landed', async () => {
+    // every block after the root waits until let go: the requests on the wire can be counted between landings
+    const held: Array<() => void> = []
+    let holding = false
+    const store = new CountingBlockstore(hamt.store, {
+      delayFor: () => {
+        if (!holding) {
+          return undefined
+        }
+        const { promise, resolve } = Promise.withResolvers<void>()
+        held.push(resolve)
+        return promise
+      }
+    })
+    const directory = await dynamicDirectory({ blockstore: store }, { listWindow: 64 }).open(hamt.root)
+    holding = true
+    const settled = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, 20)) }
+    const listing = collect(directory)
+
+    await settled()
+    const first = store.inFlight
+    held.shift()?.()
+    await settled()
+    const afterOne = store.inFlight
+    holding = false
+    held.splice(0).forEach(resolve => { resolve() })
+    const names = await listing
+
+    expect(first).to.equal(FIRST_WINDOW)
+    expect(afterOne).to.equal(64)
+    expect(names).to.have.lengthOf(hamt.entries.length)
+    expect(store.maxInFlight).to.equal(64)
   })
 
   it('a slow block holds up only itself: the window goes on around it', async () => {
