@@ -47,6 +47,12 @@ interface Request {
   holders: number
 }
 
+/** A caller waiting on a request, told of its signal's abort */
+interface Holder {
+  request: Request
+  abort(reason: unknown): void
+}
+
 export class BlockFetcher {
   readonly limit: number
   private readonly blockstore: BlockReader
@@ -54,6 +60,13 @@ export class BlockFetcher {
   private readonly requests = new Map<string, Request>()
   /** Blocks whose request was cancelled in flight */
   private readonly cancelled = new Set<string>()
+  /**
+   * The callers waiting under each signal. A walk keeps hundreds of requests
+   * on the wire under one signal; a listener per request would make every
+   * add and remove scan them all (an EventTarget checks for duplicates), so a
+   * signal gets one listener, which tells all its holders.
+   */
+  private readonly holders = new WeakMap<AbortSignal, Set<Holder>>()
   private landed = Promise.withResolvers<void>()
   /** Foreground calls not settled yet */
   private foreground = 0
@@ -141,18 +154,35 @@ export class BlockFetcher {
 
   /** Waits for `request` as one of its callers: the last caller to abort cancels it */
   private async hold (request: Request, signal: AbortSignal): Promise<Uint8Array> {
+    const aborted = Promise.withResolvers<never>()
+    const holder: Holder = { request, abort: aborted.reject }
+    const holders = this.holdersOf(signal)
     request.holders++
-    const onAbort = (): void => {
-      if (--request.holders === 0) {
-        request.controller.abort(signal.reason)
-      }
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+    holders.add(holder)
     try {
-      return await raceSignal(request.bytes, signal)
+      return await Promise.race([request.bytes, aborted.promise])
     } finally {
-      signal.removeEventListener('abort', onAbort)
+      holders.delete(holder)
     }
+  }
+
+  /** The holders under `signal`, with the one listener that aborts them all */
+  private holdersOf (signal: AbortSignal): Set<Holder> {
+    let holders = this.holders.get(signal)
+    if (holders == null) {
+      const created = new Set<Holder>()
+      signal.addEventListener('abort', () => {
+        for (const { request, abort } of created) {
+          if (--request.holders === 0) {
+            request.controller.abort(signal.reason)
+          }
+          abort(signal.reason)
+        }
+      }, { once: true })
+      this.holders.set(signal, created)
+      holders = created
+    }
+    return holders
   }
 
   private async read (cid: CID, key: string, signal: AbortSignal): Promise<Uint8Array> {
