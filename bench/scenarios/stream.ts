@@ -5,7 +5,9 @@
  * S1, time to the first and to the last entry of cold 10,000- and
  * 50,000-entry listings: the library's `open` then `entries()` (a sliding
  * window of `listWindow` requests) against `@helia/unixfs` `ls` (capped, its
- * full time extrapolated by entries, as B4 does).
+ * full time extrapolated by entries, as B4 does), and against a floor: the
+ * same blocks read through the same kind of node with no directory code at
+ * all, level by level, every block of a level asked for at once.
  *
  * S2, 200 rm/cp calls chained through the CID-in, CID-out API on a cold
  * 10,000-entry HAMT, `cp` sources local (put on B first), with prefetch off
@@ -22,6 +24,7 @@
  */
 
 import { unixfs } from '@helia/unixfs'
+import * as dagPb from '@ipld/dag-pb'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as raw from 'multiformats/codecs/raw'
 import { dynamicDirectory } from '../../src/index.js'
@@ -35,7 +38,7 @@ import { NetworkCounter, PROXY_DELAY_MS, modeLabel, onFreshClient } from '../two
 import { LIBRARY, UNIXFS } from './common.js'
 import type { DirectoryEntry } from '../../src/index.js'
 import type { TestNode } from '../../test/fixtures/nodes.js'
-import type { BenchContext } from '../context.js'
+import type { BenchContext, Fixture } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Client, Mode } from '../two-nodes.js'
 import type { CID } from 'multiformats/cid'
@@ -104,6 +107,41 @@ export async function timeListing (list: () => AsyncIterable<DirectoryEntry | { 
   return { listed, complete, firstMs: round(firstMs), lastMs: round(lastMs), capped, estimateMs: Math.round(capped ? lastMs * names.size / listed : lastMs) }
 }
 
+/** Most wants on the wire at once for the floor: @helia/bitswap keeps at most 1,024 wants per peer */
+export const FLOOR_WANTS = 1_024
+
+/**
+ * What the blocks alone cost through this Helia node: the tree's blocks read
+ * with raw `get`s and no directory code, level by level, every block of a
+ * level asked for at once (up to FLOOR_WANTS), each decoded only to find the
+ * next level's links. A breadth-first listing needs the same round trips and
+ * adds its own work; overlapping levels (asking for a level-2 node as soon as
+ * its parent lands) can win back a little of the wait between levels.
+ */
+export async function levelFloor (blockstore: NetworkCounter, root: CID): Promise<{ ms: number, blocks: number }> {
+  const start = performance.now()
+  let blocks = 0
+  // one level's blocks, FLOOR_WANTS readers taking the next one as each lands: the next level's links
+  const readLevel = async (level: CID[]): Promise<CID[]> => {
+    const next: CID[] = []
+    let index = 0
+    const reader = async (): Promise<void> => {
+      while (index < level.length) {
+        const node = dagPb.decode(await toBytes(blockstore.get(level[index++])))
+        blocks++
+        // fanout 256: a sub-shard link's name is its two-digit prefix alone
+        next.push(...node.Links.filter(link => link.Name?.length === 2).map(link => link.Hash))
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(level.length, FLOOR_WANTS) }, reader))
+    return next
+  }
+  for (let level = [root]; level.length > 0;) {
+    level = await readLevel(level)
+  }
+  return { ms: round(performance.now() - start), blocks }
+}
+
 function listingRow (mode: string, implementation: string, listing: Listing, network: { requested: number, maxInFlight: number }): Row {
   return {
     network: mode,
@@ -131,10 +169,18 @@ async function listings (ctx: BenchContext): Promise<Table> {
   const server = await ctx.server()
   const rows: Row[] = []
   const notes: string[] = []
-  const fixtures = []
+  const fixtures: Fixture[] = []
   for (const count of LIST_SIZES) {
     fixtures.push(await ctx.hamt(count))
   }
+
+  // untimed: whichever row ran first in a fresh process would pay for compiling the code every row shares
+  ctx.log('S1: warm-up listings, untimed')
+  await onFreshClient(server, ctx.modes[0], async (client) => {
+    const { cid } = fixtures[0]
+    for await (const entry of (await dynamicDirectory({ blockstore: client.net }).open(cid)).entries()) { void entry }
+    await timeListing(() => unixfs({ blockstore: client.net }).ls(cid), new Set(), 2_000)
+  }, 'S1 warm-up')
 
   for (const mode of ctx.modes) {
     for (const [index, count] of LIST_SIZES.entries()) {
@@ -156,6 +202,9 @@ async function listings (ctx: BenchContext): Promise<Table> {
         notes.push(`${UNIXFS}, ${label}: stopped at the ${STREAM_LIST_CAP_MS / 1000} s cap after ${other.result.listed} of ${count} entries; its last-entry time is extrapolated linearly by entries.`)
       }
 
+      ctx.log(`S1: list ${count}, ${mode}, floor`)
+      const floor = await onFreshClient(server, mode, async (client) => levelFloor(client.net, cid), `S1 floor ${count}`)
+
       const last = ratio(other.result.estimateMs, lib.result.lastMs)
       const libRow = listingRow(label, LIBRARY, lib.result, lib.network)
       if (count === 50_000 && mode === 'proxy') {
@@ -167,6 +216,13 @@ async function listings (ctx: BenchContext): Promise<Table> {
         'first entry ms': ratio(other.result.firstMs, lib.result.firstMs),
         'last entry ms': other.result.capped ? `~${last} (extrapolated; >= ${ratio(other.result.lastMs, lib.result.lastMs)})` : last,
         goal: count === 10_000 && mode === 'proxy' ? `${verdict(last, 100, 80, true)} (100x, must 80x)` : ''
+      }, {
+        network: label,
+        implementation: 'floor: raw gets, level by level',
+        'last entry ms': floor.result.ms,
+        'blocks requested': floor.network.requested,
+        'max in flight': floor.network.maxInFlight,
+        goal: `${UNIXFS} / floor: ${other.result.capped ? '~' : ''}${ratio(other.result.estimateMs, floor.result.ms)}; library / floor: ${ratio(lib.result.lastMs, floor.result.ms)}`
       })
     }
   }
@@ -178,6 +234,7 @@ async function listings (ctx: BenchContext): Promise<Table> {
     notes: [
       'Each row a fresh node B; times from before `open` (library) or `ls` (@helia/unixfs), the root fetch included. Default options: listWindow 256. "all entries": every name once.',
       `Goals through the proxy: 50k first entry within 250 ms (must 400), 50k last entry within 5 s (must 8); 10k last entry at least 100x faster than ${UNIXFS} ls (must 80x).`,
+      `Floor: the same blocks on a fresh node B with no directory code: raw \`get\`s level by level, a level's blocks all asked for at once (at most ${FLOOR_WANTS.toLocaleString('en')} on the wire, the most @helia/bitswap keeps per peer), each decoded only for its sub-shard links. It needs the round trips a breadth-first listing needs, with none of a listing's own work: its time is what Helia and Bitswap cost for these blocks here (a listing that overlaps levels can win back a little of the wait between them).`,
       ...notes
     ]
   }
