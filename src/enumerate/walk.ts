@@ -5,11 +5,12 @@
  * opens at `FIRST_WINDOW`: a peer answers a want message with one reply
  * holding every block it asked for, so a first message of 256 wants would
  * hold back the first entry until all 256 blocks had been read and sent.
- * A listing opens the whole window once that first reply has landed (each
- * round trip through Bitswap costs far more than the link's latency, so a
- * gradual widening is paid in round trips); a prefetch widens by one per
- * landing (doubling per round trip, as TCP's slow start), leaving the early
- * round trips to the foreground. Nodes already loaded (by this version or,
+ * The whole window opens once that first reply has landed: each round trip
+ * through Bitswap costs far more than the link's latency, so a gradual
+ * widening (one more per landing, as TCP's slow start) is paid in round
+ * trips, by a listing and by a prefetch alike (a prefetch that loads the tree
+ * sooner also leaves a concurrent delete less to fetch; the fetcher already
+ * sends foreground requests first). Nodes already loaded (by this version or,
  * through a shared link, by any other) are walked with no fetch. The listing
  * and the prefetch are both this walk.
  *
@@ -25,7 +26,7 @@ import type { BlockFetcher } from '../fetch.js'
 import type { TreeContext } from '../hamt/shard.js'
 import type { LinkRef } from '../hamt/tree.js'
 
-/** Requests the window opens with */
+/** Requests sent before the first one lands */
 export const FIRST_WINDOW = 16
 
 export interface WalkEnv {
@@ -88,7 +89,7 @@ class Walk {
   readonly landed: Array<{ ref: LinkRef, shard: Shard }> = []
   failure?: { error: unknown }
   inFlight = 0
-  /** The window now: it widens as requests land */
+  /** The window now: FIRST_WINDOW until the first request lands, then the whole window */
   private window: number
   private readonly context: TreeContext
   private readonly env: WalkEnv
@@ -160,7 +161,7 @@ class Walk {
       })
       .finally(() => {
         this.inFlight--
-        this.window = this.options.background === true ? Math.min(this.options.window, this.window + 1) : this.options.window
+        this.window = this.options.window
         this.wake.resolve()
       })
   }

@@ -1,4 +1,5 @@
 import { expect } from 'aegir/chai'
+import { FIRST_WINDOW } from '../../src/enumerate/walk.js'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
@@ -56,6 +57,35 @@ describe('background prefetch', function () {
     expect(await directory.delete(hamt.entries[5].name)).to.equal(true)
     expect(store.totalGets).to.equal(gets)
     expect((await directory.flush()).toString()).to.equal((await importerDirectory(hamt.entries.filter((_, i) => i !== 5))).toString())
+  })
+
+  it('sends a small first want, then its whole window once the first block has landed', async () => {
+    // every block but the root waits until let go: the requests on the wire can be counted between landings
+    const held: Array<() => void> = []
+    let holding = true
+    const store = new CountingBlockstore(hamt.store, {
+      delayFor: (cid) => {
+        if (!holding || blockKey(cid) === blockKey(hamt.root)) {
+          return undefined
+        }
+        const { promise, resolve } = Promise.withResolvers<void>()
+        held.push(resolve)
+        return promise
+      }
+    })
+    const directory = await dynamicDirectory({ blockstore: store }, { listWindow: 64 }).open(hamt.root, { prefetch: true })
+    await until(() => store.inFlight === FIRST_WINDOW)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    const first = store.inFlight
+    held.shift()?.()
+    await until(() => store.inFlight === 64)
+    holding = false
+    held.splice(0).forEach(resolve => { resolve() })
+    await until(() => !directory.stats.prefetching)
+
+    expect(first).to.equal(FIRST_WINDOW)
+    expect(store.maxInFlight).to.equal(64)
+    expect(directory.stats.prefetchedBlocks).to.equal(hamt.nodes.length - 1)
   })
 
   it('keeps to its node bound', async () => {
