@@ -59,7 +59,17 @@ export function ratio (a: number, b: number): number | null {
   return Math.round((a / b) * 100) / 100
 }
 
+/** Milliseconds to 0.1 ms */
+export function round (ms: number): number {
+  return Math.round(ms * 10) / 10
+}
+
+/** The middle value (the upper one of an even count) */
+export function median (values: number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1]
+}
+
 /** Milliseconds since `start` (a `performance.now()` value), to 0.1 ms */
 export function since (start: number): number {
-  return Math.round((performance.now() - start) * 10) / 10
+  return round(performance.now() - start)
 }

@@ -19,7 +19,7 @@ import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import * as dagPb from '@ipld/dag-pb'
 import { unixfs } from '../../src/index.js'
 import { toBytes } from '../../test/fixtures/counting-blockstore.js'
-import { ratio } from '../table.js'
+import { median, ratio, round } from '../table.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
 import { UNIXFS, canonicalAfter } from './common.js'
 import { plan, putSources, timeListing } from './stream.js'
@@ -51,9 +51,6 @@ const IMPLEMENTATIONS: Array<[string, (client: Client) => UnixFS]> = [
   [UNIXFS, client => heliaUnixfs({ blockstore: client.net })]
 ]
 const RATIO = `ratio ${UNIXFS} / drop-in`
-
-const round = (ms: number): number => Math.round(ms * 10) / 10
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 export async function dropinScenario (ctx: BenchContext): Promise<Table[]> {
   const server = await ctx.server()

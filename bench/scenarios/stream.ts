@@ -33,7 +33,7 @@ import { randomFor } from '../../test/fixtures/entries.js'
 import { startLatencyProxy } from '../../test/fixtures/latency-proxy.js'
 import { connect, createNode, portOf, proxiedAddress, stopAll } from '../../test/fixtures/nodes.js'
 import { readTree } from '../../test/fixtures/tree-oracle.js'
-import { ratio } from '../table.js'
+import { median, ratio, round } from '../table.js'
 import { NetworkCounter, PROXY_DELAY_MS, modeLabel, onFreshClient } from '../two-nodes.js'
 import { LIBRARY, UNIXFS } from './common.js'
 import type { DirectoryEntry } from '../../src/index.js'
@@ -66,13 +66,6 @@ function verdict (value: number | null, goal: number, must: number, higherIsBett
   }
   return meets(must) ? 'must met, goal missed' : 'MISSED'
 }
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]
-}
-
-const round = (ms: number): number => Math.round(ms * 10) / 10
 
 export interface Listing {
   listed: number
