@@ -2,7 +2,7 @@ import { expect } from 'aegir/chai'
 import { FIRST_WINDOW } from '../../src/enumerate/walk.js'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
-import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
+import { CountingBlockstore, GetGate, blockKey } from '../fixtures/counting-blockstore.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { storedHamt } from '../fixtures/stored-hamt.js'
 import type { StoredHamt } from '../fixtures/stored-hamt.js'
@@ -38,30 +38,19 @@ describe('a streaming listing', function () {
 
   it('sends a small first want, then the whole window once the first block has landed', async () => {
     // every block after the root waits until let go: the requests on the wire can be counted between landings
-    const held: Array<() => void> = []
-    let holding = false
-    const store = new CountingBlockstore(hamt.store, {
-      delayFor: () => {
-        if (!holding) {
-          return undefined
-        }
-        const { promise, resolve } = Promise.withResolvers<void>()
-        held.push(resolve)
-        return promise
-      }
-    })
+    const gate = new GetGate({ holding: false })
+    const store = new CountingBlockstore(hamt.store, { delayFor: gate.delayFor })
     const directory = await dynamicDirectory({ blockstore: store }, { listWindow: 64 }).open(hamt.root)
-    holding = true
+    gate.holding = true
     const settled = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, 20)) }
     const listing = collect(directory)
 
     await settled()
     const first = store.inFlight
-    held.shift()?.()
+    gate.releaseOne()
     await settled()
     const afterOne = store.inFlight
-    holding = false
-    held.splice(0).forEach(resolve => { resolve() })
+    gate.open()
     const names = await listing
 
     expect(first).to.equal(FIRST_WINDOW)

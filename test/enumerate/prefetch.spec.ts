@@ -2,7 +2,7 @@ import { expect } from 'aegir/chai'
 import { FIRST_WINDOW } from '../../src/enumerate/walk.js'
 import { dynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
-import { CountingBlockstore, blockKey } from '../fixtures/counting-blockstore.js'
+import { CountingBlockstore, GetGate, blockKey } from '../fixtures/counting-blockstore.js'
 import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { storedHamt } from '../fixtures/stored-hamt.js'
@@ -61,26 +61,15 @@ describe('background prefetch', function () {
 
   it('sends a small first want, then its whole window once the first block has landed', async () => {
     // every block but the root waits until let go: the requests on the wire can be counted between landings
-    const held: Array<() => void> = []
-    let holding = true
-    const store = new CountingBlockstore(hamt.store, {
-      delayFor: (cid) => {
-        if (!holding || blockKey(cid) === blockKey(hamt.root)) {
-          return undefined
-        }
-        const { promise, resolve } = Promise.withResolvers<void>()
-        held.push(resolve)
-        return promise
-      }
-    })
+    const gate = new GetGate({ exempt: cid => blockKey(cid) === blockKey(hamt.root) })
+    const store = new CountingBlockstore(hamt.store, { delayFor: gate.delayFor })
     const directory = await dynamicDirectory({ blockstore: store }, { listWindow: 64 }).open(hamt.root, { prefetch: true })
     await until(() => store.inFlight === FIRST_WINDOW)
     await new Promise(resolve => setTimeout(resolve, 20))
     const first = store.inFlight
-    held.shift()?.()
+    gate.releaseOne()
     await until(() => store.inFlight === 64)
-    holding = false
-    held.splice(0).forEach(resolve => { resolve() })
+    gate.open()
     await until(() => !directory.stats.prefetching)
 
     expect(first).to.equal(FIRST_WINDOW)
