@@ -3,16 +3,14 @@
  * node, in the composition style of `withBitswap` and `withLibp2pLight`.
  */
 
-import { DirectoryService } from './directories.js'
-import type { DirectoryServiceInit } from './directories.js'
-import type { DynamicDirectories, DynamicDirectoryComponents } from './index.js'
+import { DirectoryService } from './service.js'
+import type { DynamicDirectories, DynamicDirectoryComponents, DynamicDirectoryInit } from './interface.js'
+import type { Helia } from '@helia/interface'
 
-/** What the mixin needs of a Helia node */
-export interface HeliaLike extends DynamicDirectoryComponents {
+/** What the mixin needs of a Helia node: its blockstore, its status, and Helia's `addMixin` */
+export interface HeliaLike extends DynamicDirectoryComponents, Pick<Helia, 'addMixin'> {
   /** `'started'` when the node runs (Helia's `status`) */
-  status?: string
-  /** Registers a component that starts and stops with the node (Helia's `addMixin`) */
-  addMixin(mixin: { name: string, start?(helia: any): void | Promise<void>, stop?(helia: any): void | Promise<void> }): void
+  status?: Helia['status'] | string
 }
 
 /** A node with `directories` added by `withDynamicDirectory` */
@@ -34,7 +32,7 @@ export type HeliaWithDirectories<H> = H & {
  * const newRoot = await helia.directories.rm(root, 'old.txt')
  * ```
  */
-export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: DirectoryServiceInit = {}): HeliaWithDirectories<H> {
+export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: DynamicDirectoryInit = {}): HeliaWithDirectories<H> {
   const service = new DirectoryService(helia.blockstore, init, { started: helia.status === 'started' })
 
   helia.addMixin({

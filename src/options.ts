@@ -1,6 +1,6 @@
 import { InvalidParametersError } from './errors.js'
 import { MAX_FANOUT_BITS, MIN_FANOUT_BITS } from './hamt/codec.js'
-import type { DynamicDirectoryInit, ShardSplitStrategy } from './index.js'
+import type { DirectoryInit, EditOption, ShardSplitStrategy } from './interface.js'
 
 export const DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES = 262_144
 export const DEFAULT_SHARD_SPLIT_STRATEGY: ShardSplitStrategy = 'links-bytes'
@@ -11,15 +11,7 @@ export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
 export const DEFAULT_LIST_WINDOW = 256
 
 /** The options that shape an edit, which a CID-in, CID-out call may set for itself */
-export const EDIT_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile', 'cidVersion'] as const
-/* eslint-disable jsdoc/check-tag-names -- @useDeclaredType is typedoc's: the docs show the union of names, not EDIT_OPTIONS (not exported) */
-/**
- * The names of the options that shape an edit, which a CID-in, CID-out call may set for itself
- *
- * @useDeclaredType
- */
-export type EditOption = typeof EDIT_OPTIONS[number]
-/* eslint-enable jsdoc/check-tag-names */
+export const EDIT_OPTIONS: readonly EditOption[] = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile', 'cidVersion']
 
 /** Every option resolved: what a Directory works from */
 export interface DirectoryConfig {
@@ -36,7 +28,7 @@ export interface DirectoryConfig {
  * Applies the IPIP-499 profile the way `ipfs-unixfs-importer` does (explicit
  * options win over the preset), then the defaults, and checks every value.
  */
-export function resolveConfig (init: DynamicDirectoryInit = {}): DirectoryConfig {
+export function resolveConfig (init: DirectoryInit = {}): DirectoryConfig {
   let { shardSplitStrategy, cidVersion } = init
 
   if (init.profile === 'unixfs-v0-2015') {

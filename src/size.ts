@@ -10,7 +10,7 @@
  */
 
 import { InvalidParametersError } from './errors.js'
-import type { ShardSplitStrategy } from './index.js'
+import type { ShardSplitStrategy } from './interface.js'
 import type { Mtime } from 'ipfs-unixfs'
 
 export interface SizeStrategy {

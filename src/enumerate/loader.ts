@@ -21,7 +21,7 @@ import { Frontier } from './frontier.js'
 import type { BlockFetcher } from '../fetch.js'
 import type { Shard, ShardLink } from '../hamt/shard.js'
 import type { LinkRef } from '../hamt/tree.js'
-import type { BurstProgress, DirectoryProgressEvents } from '../progress.js'
+import type { BurstProgress, DirectoryProgressEvents } from '../interface.js'
 import type { ProgressOptions } from 'progress-events'
 
 /** One version of a directory's tree: its root, and the owner that may change its nodes in place */

@@ -7,7 +7,7 @@ import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { storedHamt } from '../fixtures/stored-hamt.js'
 import { pathTo } from '../fixtures/tree-oracle.js'
-import type { DirectoryService } from '../../src/directories.js'
+import type { DirectoryService } from '../../src/service.js'
 import type { Directory, PrefetchProgress } from '../../src/index.js'
 import type { StoredHamt } from '../fixtures/stored-hamt.js'
 

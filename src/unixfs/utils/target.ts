@@ -5,7 +5,7 @@
  * refuses it, so the drop-in gives the same error.
  */
 
-import { readBlock } from '../blocks.js'
+import { readBlock } from '../../blocks.js'
 import type { ReadOptions } from './options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'

@@ -21,46 +21,15 @@ import { EDIT_OPTIONS, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv, Lifecycle } from './directory.js'
 import type { ShardLink } from './hamt/shard.js'
-import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './index.js'
+import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
 import type { CID } from 'multiformats/cid'
 
 /** Retained shard nodes the cache may hold across all its trees */
 export const DEFAULT_CACHE_NODES = 65_536
 
-/** Options of `dynamicDirectory()` and `withDynamicDirectory()`: the directory options, and the tree cache's size */
-export interface DirectoryServiceInit extends DynamicDirectoryInit {
-  /**
-   * The most distinct retained shard nodes (a basic directory counts as one)
-   * that cached trees may hold together; least recently used trees go first
-   *
-   * @default 65536
-   */
-  cacheNodes?: number
-
-  /**
-   * After a HAMT is opened (by `open()`, or by a CID-in, CID-out call on a
-   * CID not cached yet), fetch the rest of its tree breadth-first in the
-   * background, yielding to every foreground request, so that later calls
-   * find their nodes loaded. It ends when the tree is loaded or reaches
-   * `prefetchNodes`, when the node stops, when the tree leaves the cache, when
-   * the Directory `open()` returned is closed, and when the open's signal
-   * aborts. `open(cid, { prefetch })` overrides it per call.
-   *
-   * @default false
-   */
-  prefetch?: boolean
-
-  /**
-   * The most nodes one prefetch fetches
-   *
-   * @default cacheNodes
-   */
-  prefetchNodes?: number
-}
-
 export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly blockstore: BlockWriter
-  private readonly init: DynamicDirectoryInit
+  private readonly init: DirectoryInit
   private readonly fetcher: BlockFetcher
   private readonly defaults: DirectoryEnv
   private readonly cache: TreeCache
@@ -68,7 +37,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly prefetch: { enabled: boolean, nodes: number }
   private controller: AbortController
 
-  constructor (blockstore: BlockReader & BlockWriter, init: DirectoryServiceInit = {}, options: { started: boolean } = { started: true }) {
+  constructor (blockstore: BlockReader & BlockWriter, init: DynamicDirectoryInit = {}, options: { started: boolean } = { started: true }) {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, ...directoryInit } = init
     const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
@@ -157,7 +126,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   async stat (cid: CID, options: CidOptions = {}): Promise<DirectoryStat> {
     const directory = await this.checkout(cid, this.env(options), options)
     const { knownBytes, knownEntries, sizeExact } = directory.stats
-    return { cid, shape: directory.shape, entries: knownEntries, bytes: knownBytes, exact: sizeExact }
+    return { cid, shape: directory.shape, knownBytes, knownEntries, sizeExact, entries: knownEntries, bytes: knownBytes, exact: sizeExact }
   }
 
   /** Applies `change` to a clone of the target's tree, flushes it, and caches the result under its CID */

@@ -13,10 +13,10 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { NotFoundError } from '../errors.js'
-import { invalidNameReason } from '../names.js'
-import { peerError } from './errors.js'
-import type { DirectoryOptions, DynamicDirectories } from '../index.js'
+import { NotFoundError } from '../../errors.js'
+import { invalidNameReason } from '../../names.js'
+import { peerError } from '../errors.js'
+import type { DirectoryOptions, DynamicDirectories } from '../../interface.js'
 import type { CID } from 'multiformats/cid'
 
 export interface Resolved {

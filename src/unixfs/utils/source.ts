@@ -9,8 +9,8 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
-import { readBlock } from '../blocks.js'
-import { NotUnixFSError } from './errors.js'
+import { readBlock } from '../../blocks.js'
+import { NotUnixFSError } from '../errors.js'
 import type { ReadOptions } from './options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'

@@ -6,8 +6,8 @@
  * silently ignored.
  */
 
-import { InvalidParametersError } from '../errors.js'
-import type { DirectoryOptions } from '../index.js'
+import { InvalidParametersError } from '../../errors.js'
+import type { DirectoryOptions } from '../../interface.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 export const LS_OPTIONS = ['signal', 'onProgress', 'offline', 'path', 'offset', 'length'] as const

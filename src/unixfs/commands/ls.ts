@@ -12,10 +12,10 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { peerError } from './errors.js'
-import { checkCount, checkKeys, engineOptions, LS_OPTIONS } from './options.js'
-import { resolvePath } from './paths.js'
-import type { DynamicDirectories } from '../index.js'
+import { peerError } from '../errors.js'
+import { checkCount, checkKeys, engineOptions, LS_OPTIONS } from '../utils/options.js'
+import { resolvePath } from '../utils/paths.js'
+import type { DynamicDirectories } from '../../interface.js'
 import type { LsOptions, UnixFS } from '@helia/unixfs'
 import type { CID } from 'multiformats/cid'
 

@@ -1,0 +1,301 @@
+/**
+ * The public types: what a user of `dynamicDirectory()` passes and gets.
+ * Declared apart from the factories, so that every module of the package can
+ * import them without importing the package entry.
+ */
+
+import type { AbortOptions } from '@libp2p/interface'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+import type { ProgressEvent, ProgressOptions } from 'progress-events'
+
+/** How a directory's size is estimated against the threshold: see {@link DirectoryInit.shardSplitStrategy} */
+export type ShardSplitStrategy = 'links-bytes' | 'block-bytes'
+
+/** An IPIP-499 profile: see {@link DirectoryInit.profile} */
+export type Profile = 'unixfs-v0-2015' | 'unixfs-v1-2025'
+
+/** How directories are shaped and fetched: the part of {@link DynamicDirectoryInit} every Directory works from */
+export interface DirectoryInit {
+  /**
+   * A directory is a HAMT iff its estimated size is strictly over this
+   *
+   * @default 262144
+   */
+  shardSplitThresholdBytes?: number
+
+  /**
+   * How the size is estimated: the sum of link name and CID bytes
+   * (`links-bytes`, as kubo's default) or the exact size of the basic node
+   * that would hold the entries (`block-bytes`)
+   *
+   * @default 'links-bytes'
+   */
+  shardSplitStrategy?: ShardSplitStrategy
+
+  /**
+   * log2 of the HAMT fanout for new HAMTs, 3 to 10. An opened HAMT keeps its
+   * own fanout.
+   *
+   * @default 8
+   */
+  shardFanoutBits?: number
+
+  /**
+   * CID version of new directories; an opened directory keeps its own
+   *
+   * @default 1
+   */
+  cidVersion?: 0 | 1
+
+  /**
+   * An IPIP-499 preset, read as `ipfs-unixfs-importer` reads it: explicit
+   * options win over the preset. `unixfs-v0-2015` is CIDv0 and
+   * `links-bytes`, `unixfs-v1-2025` is CIDv1 and `block-bytes`.
+   */
+  profile?: Profile
+
+  /**
+   * The most blocks one directory's lookups and size checks keep on the wire
+   * at once: the largest fetch burst
+   *
+   * @default 32
+   */
+  fetchBudget?: number
+
+  /**
+   * The most blocks a listing (`entries()`, `ls`) or a prefetch keeps on the
+   * wire, topped up as each one lands. Wider than `fetchBudget`: a listing
+   * wants every node, so asking early costs nothing
+   *
+   * @default 256
+   */
+  listWindow?: number
+
+  /**
+   * How long a block whose earlier request was cancelled in flight (by a
+   * caller's signal) may take when it is asked for again, before the request
+   * fails with a BlockFetchError that says why. @helia/bitswap 4.0.19 sends no
+   * CANCEL, so the peer counts the block as sent, and a repeat want on the same
+   * connection is never answered: a new connection is needed.
+   *
+   * @default 10000
+   */
+  refetchTimeoutMs?: number
+}
+
+/** Options of `dynamicDirectory()` and `withDynamicDirectory()`: the directory options, the tree cache's size and the prefetch */
+export interface DynamicDirectoryInit extends DirectoryInit {
+  /**
+   * The most distinct retained shard nodes (a basic directory counts as one)
+   * that cached trees may hold together; least recently used trees go first
+   *
+   * @default 65536
+   */
+  cacheNodes?: number
+
+  /**
+   * After a HAMT is opened (by `open()`, or by a CID-in, CID-out call on a
+   * CID not cached yet), fetch the rest of its tree breadth-first in the
+   * background, yielding to every foreground request, so that later calls
+   * find their nodes loaded. It ends when the tree is loaded or reaches
+   * `prefetchNodes`, when the node stops, when the tree leaves the cache, when
+   * the Directory `open()` returned is closed, and when the open's signal
+   * aborts. `open(cid, { prefetch })` overrides it per call.
+   *
+   * @default false
+   */
+  prefetch?: boolean
+
+  /**
+   * The most nodes one prefetch fetches
+   *
+   * @default cacheNodes
+   */
+  prefetchNodes?: number
+}
+
+/**
+ * The former name of {@link DynamicDirectoryInit}
+ *
+ * @deprecated use DynamicDirectoryInit
+ */
+export type DirectoryServiceInit = DynamicDirectoryInit
+
+/** The names of the options that shape an edit, which a CID-in, CID-out call may set for itself */
+export type EditOption = 'shardSplitThresholdBytes' | 'shardSplitStrategy' | 'shardFanoutBits' | 'profile' | 'cidVersion'
+
+/** One link of a directory */
+export interface DirectoryEntry {
+  /** The entry's name (a link name in a basic node; a HAMT link name without its slot prefix) */
+  name: string
+  /** The child's CID */
+  cid: CID
+  /** The link's Tsize: the cumulative size of the child DAG */
+  size: bigint
+}
+
+/** What a Directory has fetched and knows, for progress reports and tests */
+export interface DirectoryStats {
+  /** Shard blocks that arrived through the blockstore and were decoded */
+  fetchedBlocks: number
+  /** Fetch rounds: each partial-enumeration or listing burst, and each lone lookup fetch */
+  bursts: number
+  /** The most blocks requested in one burst */
+  largestBurst: number
+  /** Shard nodes held in memory, the root included */
+  retainedNodes: number
+  /** Entry bytes counted over loaded nodes, by the configured strategy */
+  knownBytes: number
+  /** Entries counted over loaded nodes */
+  knownEntries: number
+  /** True when no shard node is left unloaded, so `knownBytes` is the directory's size */
+  sizeExact: boolean
+  /** Shard blocks a background prefetch of this directory has fetched */
+  prefetchedBlocks: number
+  /** True while a background prefetch runs */
+  prefetching: boolean
+}
+
+/** Options of every Directory operation: an abort signal and progress events */
+export type DirectoryOptions = AbortOptions & ProgressOptions<DirectoryProgressEvents>
+
+/** A prefetch's own options: where its progress goes */
+export interface PrefetchOptions extends ProgressOptions<PrefetchProgressEvents> {}
+
+export interface OpenOptions extends DirectoryOptions {
+  /**
+   * Fetch the rest of the tree in the background after the open (see
+   * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too. Pass
+   * options to have its progress reported.
+   *
+   * @default the service's `prefetch`
+   */
+  prefetch?: boolean | PrefetchOptions
+}
+
+/** Options of `Directory.set` */
+export interface SetOptions extends DirectoryOptions {
+  /** The child's cumulative DAG size (Tsize); read from the child's root block when absent */
+  size?: bigint
+}
+
+/**
+ * A mutable UnixFS directory, basic or HAMT, opened from a CID or created
+ * empty. Edits stay in memory until `flush`; operations on one Directory are
+ * serialized (reads run together).
+ */
+export interface Directory {
+  /** The directory's current shape: it follows the entries, both ways */
+  readonly shape: 'basic' | 'hamt'
+  /** What the directory has fetched and knows so far */
+  readonly stats: DirectoryStats
+  /** True if `name` is an entry; loads the shards on the path to it */
+  has (name: string, options?: DirectoryOptions): Promise<boolean>
+  /** The entry called `name`, if any; loads the shards on the path to it */
+  get (name: string, options?: DirectoryOptions): Promise<DirectoryEntry | undefined>
+  /** Adds or replaces the entry `name`; may turn a basic directory into a HAMT */
+  set (name: string, cid: CID, options?: SetOptions): Promise<void>
+  /** Removes the entry `name`, if present (returns whether it was); may turn a HAMT basic, fetching only what proves the size */
+  delete (name: string, options?: DirectoryOptions): Promise<boolean>
+  /** Every entry, fetching unloaded shards in bursts */
+  entries (options?: DirectoryOptions): AsyncGenerator<DirectoryEntry>
+  /** Puts every changed block and returns the root CID */
+  flush (options?: DirectoryOptions): Promise<CID>
+  /** Ends the directory's background work (a prefetch); the directory stays usable */
+  close (): void
+}
+
+/** The options of `@helia/unixfs` that shape an edit, per call */
+export interface CidOptions extends DirectoryOptions, Pick<DirectoryInit, EditOption> {}
+
+/** Options of `cp` */
+export interface CpOptions extends CidOptions {
+  /** Replace an entry that has the name already, instead of failing with AlreadyExistsError */
+  force?: boolean
+  /** The source's cumulative DAG size (Tsize); read from the source's root block when absent */
+  size?: bigint
+}
+
+/** Options of `rm` */
+export interface RmOptions extends CidOptions {}
+
+/** What `stat` tells of a directory: the size facts of {@link DirectoryStats}, under the same names */
+export interface DirectoryStat extends Pick<DirectoryStats, 'knownBytes' | 'knownEntries' | 'sizeExact'> {
+  /** The directory's CID */
+  cid: CID
+  /** Its shape */
+  shape: 'basic' | 'hamt'
+  /**
+   * The same as `knownEntries`
+   *
+   * @deprecated use knownEntries
+   */
+  entries: number
+  /**
+   * The same as `knownBytes`
+   *
+   * @deprecated use knownBytes
+   */
+  bytes: number
+  /**
+   * The same as `sizeExact`
+   *
+   * @deprecated use sizeExact
+   */
+  exact: boolean
+}
+
+/** The directories of a node: Directory objects, and the CID-in, CID-out API of `@helia/unixfs` */
+export interface DynamicDirectories {
+  /** An empty basic directory */
+  create (): Directory
+  /** Opens a basic or HAMT directory; fetches the root block only (nothing, if an earlier call retained its tree) */
+  open (cid: CID, options?: OpenOptions): Promise<Directory>
+  /** Links `source` into the directory `target` as `name`; fails with AlreadyExistsError unless `force`. Returns the new root. */
+  cp (source: CID, target: CID, name: string, options?: CpOptions): Promise<CID>
+  /** Removes `name` from the directory `target`; fails with NotFoundError if absent. Returns the new root. */
+  rm (target: CID, name: string, options?: RmOptions): Promise<CID>
+  /** Every entry of the directory */
+  ls (cid: CID, options?: CidOptions): AsyncGenerator<DirectoryEntry>
+  /** Shape, and entry count and size as far as they are known, without fetching */
+  stat (cid: CID, options?: CidOptions): Promise<DirectoryStat>
+}
+
+/** What `dynamicDirectory()` needs of a Helia node */
+export interface DynamicDirectoryComponents {
+  /** Where blocks are read (over Bitswap, in a Helia node, when not local) and written */
+  blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
+}
+
+/** One fetch burst's outcome, sent once the burst has stopped waiting */
+export interface BurstProgress {
+  /** Why the burst ran: opening a directory (its root), a size check, a listing, or a lookup on the path to a name */
+  reason: 'open' | 'size-check' | 'list' | 'lookup'
+  /** Blocks this burst requested */
+  requested: number
+  /** Of those, blocks that arrived before the burst stopped waiting */
+  arrived: number
+  /** Entry bytes counted over every loaded node, after the burst */
+  knownBytes: number
+  /** True when nothing is left unloaded */
+  sizeExact: boolean
+}
+
+/** A background prefetch's progress, sent as each node lands and once when it ends */
+export interface PrefetchProgress {
+  /** Nodes fetched so far */
+  fetched: number
+  /** The most it may fetch */
+  bound: number
+  /** True once it has ended: everything loaded, bound reached, stopped, closed or aborted */
+  done: boolean
+}
+
+/** The progress events Directory operations send to `onProgress` */
+export type DirectoryProgressEvents =
+  ProgressEvent<'dynamic-directory:burst', BurstProgress>
+
+/** What a prefetch reports, to `open(cid, { prefetch: { onProgress } })` */
+export type PrefetchProgressEvents =
+  ProgressEvent<'dynamic-directory:prefetch', PrefetchProgress>
