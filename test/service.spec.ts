@@ -5,8 +5,8 @@ import { collect } from './fixtures/build.js'
 import { CountingBlockstore } from './fixtures/counting-blockstore.js'
 import { asciiEntries, linksBytes, randomFor } from './fixtures/entries.js'
 import { importerDirectory } from './fixtures/importer.js'
-import type { DirectoryService } from '../src/service.js'
 import type { DirectoryEntry } from '../src/index.js'
+import type { DirectoryService } from '../src/service.js'
 import type { CID } from 'multiformats/cid'
 
 async function hamtOf (entries: DirectoryEntry[], init = {}): Promise<{ root: CID, memory: MemoryBlockstore }> {

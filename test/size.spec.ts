@@ -2,7 +2,9 @@ import * as dagPb from '@ipld/dag-pb'
 import { expect } from 'aegir/chai'
 import { dataFieldSerializedSize, linkSerializedSize, utf8ByteLength } from 'ipfs-unixfs-importer/utils'
 import { encodeBasic } from '../src/basic/codec.js'
-import { directoryDataBytes, linkBlockBytes, sizeStrategy, utf8Length, varintLength } from '../src/size.js'
+import { directoryDataBytes, linkBlockBytes } from '../src/pb/encoded-size.js'
+import { varintLength } from '../src/pb/varint.js'
+import { sizeStrategy, utf8Length } from '../src/size.js'
 import { randomEntries, randomFor } from './fixtures/entries.js'
 
 describe('size strategies', () => {

@@ -7,7 +7,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { InvalidDirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
-import { readFields } from '../protobuf.js'
+import { exactLinkNames } from '../pb/link-names.js'
 import { isTsize } from '../size.js'
 import type { NamedEntry } from '../hamt/tree.js'
 import type { Mtime } from 'ipfs-unixfs'
@@ -24,36 +24,6 @@ export function encodeBasic (node: BasicNode): Uint8Array {
     Data: data.marshal(),
     Links: node.entries.map(entry => ({ Name: entry.name, Hash: entry.cid, Tsize: entry.size }))
   }))
-}
-
-const PB_NODE_LINKS = 2
-const PB_LINK_NAME = 2
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-/**
- * Link names exactly as their bytes say. `@ipld/dag-pb` decodes names with a
- * lenient `TextDecoder` that drops a leading U+FEFF and replaces invalid
- * UTF-8, so a name read through it may not be the name that was written.
- */
-function exactLinkNames (bytes: Uint8Array): Array<string | undefined> {
-  const names: Array<string | undefined> = []
-  for (const node of readFields(bytes)) {
-    if (node.field !== PB_NODE_LINKS || node.wire !== 'bytes') {
-      continue
-    }
-    let name: string | undefined
-    for (const link of readFields(node.value)) {
-      if (link.field === PB_LINK_NAME && link.wire === 'bytes') {
-        try {
-          name = strictUtf8.decode(link.value)
-        } catch (err: any) {
-          throw new InvalidDirectoryError('Directory link name is not valid UTF-8', { cause: err })
-        }
-      }
-    }
-    names.push(name)
-  }
-  return names
 }
 
 /** The entries of a decoded basic directory node, after checking its link names and sizes */

@@ -15,9 +15,10 @@
  */
 
 import { CID } from 'multiformats/cid'
+import { unpack } from '../pb/packed-block.js'
+import { childLinkOffsets, hexSlot, readStoredLink, readStoredName } from '../pb/stored-link.js'
 import { utf8Length } from '../size.js'
-import { unpack, varintAt } from './packed-block.js'
-import type { PackedBlock } from './packed-block.js'
+import type { PackedBlock } from '../pb/packed-block.js'
 import type { SizeStrategy } from '../size.js'
 
 /** What every node of one tree shares */
@@ -56,46 +57,6 @@ export class Entry {
     this.size = size
     this.slot = slot
   }
-}
-
-/** Where the parts of one link sit in a stored block */
-export interface StoredLink {
-  hashStart: number
-  hashEnd: number
-  nameStart: number
-  nameEnd: number
-  tsize: number
-  /** Where the link ends */
-  end: number
-}
-
-/**
- * Reads the link whose PBLink message starts at `offset`. The codec accepted
- * the block only if it is canonical dag-pb, so a link is exactly Hash
- * (field 1), Name (field 2) and Tsize (field 3), each behind a one-byte tag.
- */
-export function readStoredLink (block: PackedBlock, offset: number): StoredLink {
-  const [hashLength, hashStart] = varintAt(block, offset + 1)
-  const hashEnd = hashStart + hashLength
-  const [nameLength, nameStart] = varintAt(block, hashEnd + 1)
-  const nameEnd = nameStart + nameLength
-  const [tsize, end] = varintAt(block, nameEnd + 1)
-  return { hashStart, hashEnd, nameStart, nameEnd, tsize, end }
-}
-
-/** The tag of a PBNode Links field; a block holds its links first, then Data */
-const PB_NODE_LINKS_TAG = 0x12
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-function readName (block: PackedBlock, start: number, end: number): string {
-  for (let i = start; i < end; i++) {
-    if (block.charCodeAt(i) >= 0x80) {
-      return strictUtf8.decode(unpack(block, start, end))
-    }
-  }
-  // ASCII: the packed chars are the name
-  return block.slice(start, end)
 }
 
 /**
@@ -250,34 +211,12 @@ export class Shard implements Totals {
     if (typeof value !== 'number') {
       return value.slot
     }
-    return this.slotAt(readStoredLink(this.storage(), value).nameStart)
-  }
-
-  /** The slot a stored link name's hex prefix gives */
-  private slotAt (nameStart: number): number {
-    const block = this.storage()
-    let slot = 0
-    for (let i = nameStart; i < nameStart + this.context.width; i++) {
-      const char = block.charCodeAt(i)
-      // upper-case hex, checked by the codec
-      slot = slot * 16 + (char <= 0x39 ? char - 0x30 : char - 0x37)
-    }
-    return slot
+    return hexSlot(this.storage(), readStoredLink(this.storage(), value).nameStart, this.context.width)
   }
 
   /** Where this node's block holds its links to children, by slot: the stored forms of its `LINKED` children */
   childLinkOffsets (): Map<number, number> {
-    const block = this.storage()
-    const offsets = new Map<number, number>()
-    for (let offset = 0; block.charCodeAt(offset) === PB_NODE_LINKS_TAG;) {
-      const [length, start] = varintAt(block, offset + 1)
-      const link = readStoredLink(block, start)
-      if (link.nameEnd - link.nameStart === this.context.width) {
-        offsets.set(this.slotAt(link.nameStart), start)
-      }
-      offset = start + length
-    }
-    return offsets
+    return childLinkOffsets(this.storage(), this.context.width)
   }
 
   nameOf (value: number | Entry): string {
@@ -285,7 +224,7 @@ export class Shard implements Totals {
       return value.name
     }
     const link = readStoredLink(this.storage(), value)
-    return readName(this.storage(), link.nameStart + this.context.width, link.nameEnd)
+    return readStoredName(this.storage(), link.nameStart + this.context.width, link.nameEnd)
   }
 
   /** An entry slot as an object, at `slot` (its slot here, unless it is moving) */
@@ -295,7 +234,7 @@ export class Shard implements Totals {
     }
     const block = this.storage()
     const link = readStoredLink(block, value)
-    const name = readName(block, link.nameStart + this.context.width, link.nameEnd)
+    const name = readStoredName(block, link.nameStart + this.context.width, link.nameEnd)
     return new Entry(name, CID.decode(unpack(block, link.hashStart, link.hashEnd)), link.tsize, slot)
   }
 

@@ -12,10 +12,10 @@
  */
 
 import { InvalidParametersError } from '../errors.js'
-import { readFields } from '../protobuf.js'
+import { pack } from '../pb/packed-block.js'
+import { linkOffsets } from '../pb/stored-link.js'
 import { cumulativeSize, utf8Length } from '../size.js'
 import { hashName, maxDepth, slotAt } from './hash.js'
-import { pack } from './packed-block.js'
 import { Entry, LINKED, Shard, ShardLink } from './shard.js'
 import { writeShard } from './writer.js'
 import type { ShardNode } from './codec.js'
@@ -248,21 +248,12 @@ export function * loadedEntries (shard: Shard): Generator<Entry> {
   }
 }
 
-const PB_NODE_LINKS = 2
-
 /**
  * A node made from a checked stored block: entries stay in the block's bytes,
  * sub-shard links become `ShardLink`s. `node` is the codec's reading of `bytes`.
  */
 export function shardFromBlock (context: TreeContext, depth: number, slot: number, bytes: Uint8Array, node: ShardNode, origin: Persisted | typeof LINKED): Shard {
-  const offsets: number[] = []
-  let linksEnd = 0
-  for (const field of readFields(bytes)) {
-    if (field.field === PB_NODE_LINKS && field.wire === 'bytes') {
-      offsets.push(field.value.byteOffset - bytes.byteOffset)
-      linksEnd = offsets[offsets.length - 1] + field.value.byteLength
-    }
-  }
+  const { offsets, linksEnd } = linkOffsets(bytes)
   // the links come first in a dag-pb block: what follows (Data) is not needed again
   const block = pack(bytes.subarray(0, linksEnd))
   const shard = new Shard(context, depth, slot, block)

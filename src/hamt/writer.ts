@@ -10,11 +10,12 @@
  * Data), which test/hamt/writer.spec.ts checks against it.
  */
 
-import { varintLength } from '../size.js'
+import { PB_LINK_HASH_TAG, PB_LINK_NAME_TAG, PB_LINK_TSIZE_TAG, PB_NODE_DATA_TAG, PB_NODE_LINKS_TAG } from '../pb/constants.js'
+import { readStoredLink } from '../pb/stored-link.js'
+import { varintLength } from '../pb/varint.js'
 import { prefixWidth, shardData, slotPrefix } from './codec.js'
-import { readStoredLink } from './shard.js'
 import type { NodeLink } from './codec.js'
-import type { PackedBlock } from './packed-block.js'
+import type { PackedBlock } from '../pb/packed-block.js'
 import type { Mtime } from 'ipfs-unixfs'
 
 /** A link kept as a stored block holds it */
@@ -36,12 +37,6 @@ export interface WriteShard {
   mode?: number
   mtime?: Mtime
 }
-
-const PB_LINK_HASH = 0x0a
-const PB_LINK_NAME = 0x12
-const PB_LINK_TSIZE = 0x18
-const PB_NODE_LINKS = 0x12
-const PB_NODE_DATA = 0x0a
 
 const textEncoder = new TextEncoder()
 
@@ -83,7 +78,7 @@ export function writeShard (node: WriteShard): { bytes: Uint8Array, sizes: numbe
   }
 
   for (const part of parts) {
-    bytes[at++] = PB_NODE_LINKS
+    bytes[at++] = PB_NODE_LINKS_TAG
     varint(part.length)
     if (part.stored != null) {
       const { block, offset } = part.stored
@@ -91,12 +86,12 @@ export function writeShard (node: WriteShard): { bytes: Uint8Array, sizes: numbe
         bytes[at++] = block.charCodeAt(i)
       }
     } else if (part.fresh != null) {
-      field(PB_LINK_HASH, part.fresh.hash)
-      field(PB_LINK_NAME, part.fresh.name)
-      bytes[at++] = PB_LINK_TSIZE
+      field(PB_LINK_HASH_TAG, part.fresh.hash)
+      field(PB_LINK_NAME_TAG, part.fresh.name)
+      bytes[at++] = PB_LINK_TSIZE_TAG
       varint(part.fresh.size)
     }
   }
-  field(PB_NODE_DATA, data)
+  field(PB_NODE_DATA_TAG, data)
   return { bytes, sizes }
 }

@@ -7,8 +7,8 @@ import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { storedHamt } from '../fixtures/stored-hamt.js'
 import { pathTo } from '../fixtures/tree-oracle.js'
-import type { DirectoryService } from '../../src/service.js'
 import type { Directory, PrefetchProgress } from '../../src/index.js'
+import type { DirectoryService } from '../../src/service.js'
 import type { StoredHamt } from '../fixtures/stored-hamt.js'
 
 async function until (condition: () => boolean, timeoutMs = 20_000): Promise<void> {

@@ -1,7 +1,7 @@
 import * as dagPb from '@ipld/dag-pb'
 import { expect } from 'aegir/chai'
 import { dynamicDirectory } from '../../src/index.js'
-import { decodeUnixFSData } from '../../src/unixfs-data.js'
+import { decodeUnixFSData } from '../../src/pb/unixfs-data.js'
 import { buildDirectory, collect } from '../fixtures/build.js'
 import { GWC_CAR, GWC_ROOT, GWC_TSV, KUBO_CAR, KUBO_ROOT, KUBO_TSV, entriesFromTsv, loadCar } from '../fixtures/car.js'
 import { toBytes } from '../fixtures/counting-blockstore.js'

@@ -17,6 +17,7 @@
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { base58btc } from 'multiformats/bases/base58'
+import * as raw from 'multiformats/codecs/raw'
 import { readBlock } from '../../blocks.js'
 import { prefixWidth } from '../../hamt/codec.js'
 import { InvalidPBNodeError, isMissingBlock } from '../errors.js'
@@ -42,7 +43,6 @@ export interface SeenFilter {
 
 type Counted = Pick<DagTotals, 'blocks' | 'dagSize' | 'localSize' | 'dirSize'>
 
-const RAW_CODE = 0x55
 const ZERO: Counted = { blocks: 0n, dagSize: 0n, localSize: 0n, dirSize: 0n }
 
 /** An exact filter of CIDs seen, by their bytes */
@@ -88,7 +88,7 @@ export async function dagTotals (blockstore: Pick<Blockstore, 'get'>, root: CID,
     }
     const counted: Counted = { blocks: 1n, dagSize: size, localSize: 0n, dirSize: 0n }
 
-    if (cid.code === RAW_CODE) {
+    if (cid.code === raw.code) {
       counted.localSize += size
       if (isEntry) {
         counted.dirSize += size

@@ -13,6 +13,7 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
+import * as raw from 'multiformats/codecs/raw'
 import { NotFoundError } from '../../errors.js'
 import { invalidNameReason } from '../../names.js'
 import { peerError } from '../errors.js'
@@ -41,7 +42,7 @@ export async function resolvePath (directories: DynamicDirectories, root: CID, p
   for (let i = 0; i < segments.length; i++) {
     const name = segments[i]
     if (cid.code !== dagPb.code) {
-      if (cid.code === RAW_CODE) {
+      if (cid.code === raw.code) {
         throw notFound(name, cid)
       }
       return { cid, rest: segments.slice(i) }
@@ -77,8 +78,6 @@ export async function resolvePath (directories: DynamicDirectories, root: CID, p
 
   return { cid }
 }
-
-const RAW_CODE = 0x55
 
 function notFound (name: string, under: CID): NotFoundError {
   return new NotFoundError(`No link "${name}" found under ${under}`)

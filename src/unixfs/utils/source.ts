@@ -9,22 +9,21 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
+import * as raw from 'multiformats/codecs/raw'
 import { readBlock } from '../../blocks.js'
 import { NotUnixFSError } from '../errors.js'
 import type { ReadOptions } from './options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
-const RAW_CODE = 0x55
-
 /** The Tsize of a link to `source`, after checking that it is UnixFS */
 export async function sourceSize (blockstore: Pick<Blockstore, 'get'>, source: CID, options: ReadOptions): Promise<bigint> {
-  if (source.code !== dagPb.code && source.code !== RAW_CODE) {
+  if (source.code !== dagPb.code && source.code !== raw.code) {
     throw new NotUnixFSError(`${source} was not a UnixFS node`)
   }
 
   const bytes = await readBlock(blockstore, source, options)
-  if (source.code === RAW_CODE) {
+  if (source.code === raw.code) {
     return BigInt(bytes.byteLength)
   }
 

@@ -5,15 +5,14 @@
  * refuses it, so the drop-in gives the same error.
  */
 
+import * as raw from 'multiformats/codecs/raw'
 import { readBlock } from '../../blocks.js'
 import type { ReadOptions } from './options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
-const RAW_CODE = 0x55
-
 export async function readRawTarget (blockstore: Pick<Blockstore, 'get'>, target: CID, options: ReadOptions): Promise<void> {
-  if (target.code === RAW_CODE) {
+  if (target.code === raw.code) {
     await readBlock(blockstore, target, options)
   }
 }

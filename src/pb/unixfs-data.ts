@@ -1,6 +1,6 @@
 import { UnixFS } from 'ipfs-unixfs'
-import { InvalidBlockError } from './errors.js'
-import { readFields } from './protobuf.js'
+import { InvalidBlockError } from '../errors.js'
+import { readFields } from './fields.js'
 
 /**
  * The UnixFS Data field of a dag-pb node, decoded. `hashType` is read here

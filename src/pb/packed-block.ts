@@ -32,17 +32,3 @@ export function unpack (block: PackedBlock, start: number, end: number): Uint8Ar
   }
   return bytes
 }
-
-/** A protobuf varint at `offset`: its value and the offset after it */
-export function varintAt (block: PackedBlock, offset: number): [value: number, next: number] {
-  let value = 0
-  let scale = 1
-  for (;;) {
-    const byte = block.charCodeAt(offset++)
-    value += (byte & 0x7F) * scale
-    if (byte < 0x80) {
-      return [value, offset]
-    }
-    scale *= 0x80
-  }
-}

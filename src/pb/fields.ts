@@ -6,15 +6,12 @@
  * Callers run it only on bytes the library's own decoder has accepted.
  */
 
+import { WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './constants.js'
+
 export type Field =
   | { field: number, wire: 'varint', value: number }
   | { field: number, wire: 'bytes', value: Uint8Array }
   | { field: number, wire: 'fixed' }
-
-const WIRE_VARINT = 0
-const WIRE_FIXED64 = 1
-const WIRE_BYTES = 2
-const WIRE_FIXED32 = 5
 
 export class ProtobufError extends Error {
   static name = 'ProtobufError'
