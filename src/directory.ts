@@ -17,52 +17,42 @@
  * only its path (see `hamt/shard.ts`).
  */
 
-import * as dagPb from '@ipld/dag-pb'
 import { logger } from '@libp2p/logger'
 import createMortice from 'mortice'
 import { CID } from 'multiformats/cid'
-import { CustomProgressEvent } from 'progress-events'
 import { compare } from 'uint8arrays/compare'
-import { basicEntries, encodeBasic } from './basic/codec.js'
+import { encodeBasic } from './basic/codec.js'
 import { childSize, writeDagPb } from './blocks.js'
 import { nodesLikelyNeeded } from './enumerate/estimate.js'
+import { listEntries } from './enumerate/listing.js'
 import { ShardLoader } from './enumerate/loader.js'
-import { walkTree } from './enumerate/walk.js'
-import { InvalidParametersError, NotADirectoryError, NotStartedError } from './errors.js'
-import { decodeDagPb, decodeShard, fanoutBits, prefixWidth } from './hamt/codec.js'
+import { startPrefetch } from './enumerate/prefetch.js'
+import { reportBurst } from './enumerate/progress.js'
+import { InvalidParametersError, NotStartedError } from './errors.js'
+import { adoptLoaded } from './hamt/adopt.js'
+import { buildTree, swapEntry } from './hamt/edit.js'
 import { hashName } from './hamt/hash.js'
-import { adoptLoaded, buildTree, findEntry, loadedEntries, ownEntries, persistTree, shardFromBlock, swapEntry, unloadedOnPath } from './hamt/tree.js'
+import { persistTree } from './hamt/persist.js'
+import { findEntry, loadedEntries, unloadedOnPath } from './hamt/read.js'
 import { assertValidName } from './names.js'
-import { decodeUnixFSData } from './pb/unixfs-data.js'
-import { operationSignal } from './signals.js'
-import { isTsize, sizeStrategy, utf8Length } from './size.js'
+import { readRoot, treeContext } from './root.js'
+import { operationSignal, requestSignal } from './signals.js'
+import { entryBytes, isTsize, sizeStrategy } from './size.js'
 import type { BlockWriter } from './blocks.js'
+import type { EntryLink } from './entry.js'
 import type { LoadGoal, LoaderEnv, LoadOptions, TreeVersion } from './enumerate/loader.js'
-import type { Shard, TreeContext } from './hamt/shard.js'
-import type { EntryValue, NamedEntry } from './hamt/tree.js'
-import type { BurstProgress, Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, PrefetchProgress, PrefetchProgressEvents, SetOptions } from './interface.js'
+import type { PrefetchRun } from './enumerate/prefetch.js'
+import type { Shard } from './hamt/shard.js'
+import type { Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, PrefetchProgress, SetOptions } from './interface.js'
 import type { DirectoryConfig } from './options.js'
+import type { BasicState, HamtState, Layout, State } from './root.js'
+import type { Lifecycle } from './signals.js'
 import type { SizeStrategy } from './size.js'
-import type { Mtime } from 'ipfs-unixfs'
 import type { Mortice } from 'mortice'
-import type { ProgressOptions } from 'progress-events'
 
 const log = logger('helia:dynamic-directory')
 
 let lockCount = 0
-
-type BasicState = { shape: 'basic', entries: Map<string, NamedEntry>, bytes: number, persisted?: CID }
-type HamtState = { shape: 'hamt', root: Shard, owner: object }
-type State = BasicState | HamtState
-
-/**
- * Whatever owns a Directory and can stop it: its signal is aborted, with a
- * NotStartedError, while the owner is stopped, which ends every request in
- * flight and refuses new calls.
- */
-export interface Lifecycle {
-  readonly signal: AbortSignal
-}
 
 /** What every Directory of one owner shares */
 export interface DirectoryEnv extends LoaderEnv {
@@ -71,21 +61,6 @@ export interface DirectoryEnv extends LoaderEnv {
   lifecycle: Lifecycle
   /** Shard nodes a listing or prefetch may keep: the retained-tree bound */
   retainNodes: number
-}
-
-/** One prefetch run */
-export interface PrefetchRun extends ProgressOptions<PrefetchProgressEvents> {
-  /** The most nodes to fetch */
-  nodes: number
-  /** Ends the prefetch when aborted */
-  signal?: AbortSignal
-}
-
-/** What an opened directory keeps from its root block */
-interface Layout {
-  cidVersion: 0 | 1
-  mode?: number
-  mtime?: Mtime
 }
 
 export class DynamicDirectory implements Directory {
@@ -122,29 +97,14 @@ export class DynamicDirectory implements Directory {
     if (root == null) {
       throw new InvalidParametersError('open() needs a CID')
     }
-    if (root.code !== dagPb.code) {
-      throw new NotADirectoryError(`${root} is not dag-pb, so not a UnixFS directory`)
-    }
 
     const loader = new ShardLoader(env)
     const op = operationSignal(options.signal)
     try {
-      const signal = requestSignal(env, op.signal)
-      loader.counted(1)
-      const bytes = await env.fetcher.get(root, { signal })
-      loader.stats.fetchedBlocks++
-      const pb = decodeDagPb(bytes)
-      if (pb.Data == null) {
-        throw new NotADirectoryError(`${root} has no UnixFS data`)
-      }
-      const { unixfs } = decodeUnixFSData(pb.Data)
-      const layout: Layout = { cidVersion: root.version, mode: unixfs.mode, mtime: unixfs.mtime }
-      const sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
-      const state = openedState(root, bytes, pb, unixfs.type, sizes)
-      const directory = new DynamicDirectory(env, layout, loader, state)
-      const { knownBytes, sizeExact } = directory.stats
-      options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', { reason: 'open', requested: 1, arrived: 1, knownBytes, sizeExact }))
-      return directory
+      const signal = requestSignal(env.lifecycle, op.signal)
+      const { layout, state } = await readRoot(root, env.config.strategy, async (cid) => loader.fetchRoot(cid, signal))
+      reportBurst(options, 'open', 1, 1, state.shape === 'hamt' ? state.root : { bytes: state.bytes, unloaded: 0 })
+      return new DynamicDirectory(env, layout, loader, state)
     } finally {
       op.release()
     }
@@ -212,38 +172,8 @@ export class DynamicDirectory implements Directory {
     if (root == null || this.prefetched?.done === false) {
       return
     }
-    const progress: PrefetchProgress = { fetched: 0, bound: options.nodes, done: false }
-    this.prefetched = progress
-    const report = (): void => {
-      options.onProgress?.(new CustomProgressEvent<PrefetchProgress>('dynamic-directory:prefetch', { ...progress }))
-    }
     const signal = AbortSignal.any([this.env.lifecycle.signal, this.closing.signal, ...(options.signal == null ? [] : [options.signal])])
-    const walk = walkTree(root, this.env, {
-      signal,
-      window: this.config.listWindow,
-      keep: options.nodes,
-      fetchLimit: options.nodes,
-      background: true,
-      fetched: () => {
-        progress.fetched++
-        report()
-      }
-    })
-
-    void (async () => {
-      try {
-        // the walk does the work: its nodes are wanted only in the shared links it fills
-        for await (const shard of walk) {
-          signal.throwIfAborted()
-          void shard
-        }
-      } catch (err) {
-        log('prefetch ended: %e', err)
-      } finally {
-        progress.done = true
-        report()
-      }
-    })()
+    this.prefetched = startPrefetch(root, this.env, this.config.listWindow, options, signal)
   }
 
   async has (name: string, options: DirectoryOptions = {}): Promise<boolean> {
@@ -267,7 +197,7 @@ export class DynamicDirectory implements Directory {
     const size = options.size == null ? undefined : tsizeOption(options.size)
 
     await this.locked('write', options, async (load) => {
-      const value: EntryValue = { cid: child, size: size ?? childSize(child, await this.env.fetcher.get(child, load)) }
+      const value: EntryLink = { name, cid: child, size: size ?? childSize(child, await this.env.fetcher.get(child, load)) }
       if (this.state.shape === 'basic') {
         this.basicEdit(name, value)
         return
@@ -331,22 +261,14 @@ export class DynamicDirectory implements Directory {
 
     const op = operationSignal(options.signal)
     try {
-      const { stats } = this.loader
-      const walk = walkTree(listed, this.env, {
-        signal: requestSignal(this.env, op.signal),
+      const listing = listEntries(listed, this.env, this.loader.stats, {
+        signal: requestSignal(this.env.lifecycle, op.signal),
         window: this.config.listWindow,
         keep: this.env.retainNodes,
-        fetched: () => { stats.fetchedBlocks++ },
-        sent: (count, inFlight) => {
-          stats.bursts++
-          stats.largestBurst = Math.max(stats.largestBurst, inFlight)
-          options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', { reason: 'list', requested: count, arrived: 0, knownBytes: listed.bytes, sizeExact: listed.unloaded === 0 }))
-        }
+        onProgress: options.onProgress
       })
-      for await (const shard of walk) {
-        for (const entry of ownEntries(shard)) {
-          yield toDirectoryEntry(entry)
-        }
+      for await (const entry of listing) {
+        yield toDirectoryEntry(entry)
       }
     } finally {
       op.release()
@@ -380,14 +302,14 @@ export class DynamicDirectory implements Directory {
     const release = kind === 'read' ? await this.lock.readLock(options) : await this.lock.writeLock(options)
     const op = operationSignal(options.signal)
     try {
-      return await fn({ onProgress: options.onProgress, signal: requestSignal(this.env, op.signal) })
+      return await fn({ onProgress: options.onProgress, signal: requestSignal(this.env.lifecycle, op.signal) })
     } finally {
       op.release()
       release()
     }
   }
 
-  private async lookup (name: string, load: LoadOptions): Promise<NamedEntry | undefined> {
+  private async lookup (name: string, load: LoadOptions): Promise<EntryLink | undefined> {
     if (this.state.shape === 'basic') {
       return this.state.entries.get(name)
     }
@@ -410,7 +332,7 @@ export class DynamicDirectory implements Directory {
    * Puts or removes one entry of a basic directory; one over the threshold
    * becomes a HAMT, built in memory. Returns the entry that was there before.
    */
-  private basicEdit (name: string, value: EntryValue | undefined): NamedEntry | undefined {
+  private basicEdit (name: string, value: EntryLink | undefined): EntryLink | undefined {
     const state = this.state as BasicState
     const previous = state.entries.get(name)
     if (value == null && previous == null) {
@@ -432,7 +354,7 @@ export class DynamicDirectory implements Directory {
     if (value == null) {
       state.entries.delete(name)
     } else {
-      state.entries.set(name, { name, ...value })
+      state.entries.set(name, value)
     }
     state.bytes = bytes
     state.persisted = undefined
@@ -440,13 +362,13 @@ export class DynamicDirectory implements Directory {
   }
 
   /** Applies a HAMT edit whose path (and, when it shrinks, size check) is loaded; a shrunk HAMT at or under the threshold, or empty, turns basic */
-  private hamtEdit (version: HamtState, name: string, hash: Uint8Array, value: EntryValue | undefined, shrinks: boolean): void {
+  private hamtEdit (version: HamtState, name: string, hash: Uint8Array, value: EntryLink | undefined, shrinks: boolean): void {
     const { root } = swapEntry(version.root, name, hash, value, version.owner)
     version.root = root
 
     if (shrinks && root.unloaded === 0 && (root.entries === 0 || !this.isOver(root.bytes))) {
       log('%d entries at or under the threshold: HAMT to basic', root.entries)
-      const entries = new Map<string, NamedEntry>()
+      const entries = new Map<string, EntryLink>()
       for (const entry of loadedEntries(root)) {
         entries.set(entry.name, entry)
       }
@@ -454,22 +376,13 @@ export class DynamicDirectory implements Directory {
     }
   }
 
-  private entryBytes (name: string, value: EntryValue): number {
+  private entryBytes (name: string, value: Pick<EntryLink, 'cid' | 'size'>): number {
     return entryBytes(this.sizes, name, value)
   }
 
   private isOver (entryBytes: number): boolean {
     return this.sizes.baseBytes + entryBytes > this.config.thresholdBytes
   }
-}
-
-function treeContext (bits: number, sizes: SizeStrategy): TreeContext {
-  const fanout = 2 ** bits
-  return { fanout, bits, width: prefixWidth(fanout), sizes }
-}
-
-function entryBytes (sizes: SizeStrategy, name: string, value: EntryValue): number {
-  return sizes.entryBytes(utf8Length(name), value.cid.byteLength, value.size)
 }
 
 /** A caller's Tsize as the number a link holds */
@@ -481,59 +394,24 @@ function tsizeOption (size: unknown): number {
   return value
 }
 
-/**
- * The signal block requests run under: the operation's, which follows the
- * caller only while the call runs, and the owner's lifecycle, which also ends
- * requests left in flight after the call returned. A stopped owner refuses
- * the call at once.
- */
-function requestSignal (env: DirectoryEnv, operation: AbortSignal): AbortSignal {
-  env.lifecycle.signal.throwIfAborted()
-  operation.throwIfAborted()
-  return AbortSignal.any([operation, env.lifecycle.signal])
-}
-
-/** The state of a directory read from its root block */
-function openedState (root: CID, bytes: Uint8Array, pb: dagPb.PBNode, type: string, sizes: SizeStrategy): State {
-  if (type === 'directory') {
-    // kept as it is until an edit: an unchanged directory flushes to its own CID
-    const state: BasicState = { shape: 'basic', entries: new Map(), bytes: 0, persisted: root }
-    for (const entry of basicEntries(pb, bytes)) {
-      state.entries.set(entry.name, entry)
-      state.bytes += entryBytes(sizes, entry.name, entry)
-    }
-    return state
-  }
-
-  if (type === 'hamt-sharded-directory') {
-    const node = decodeShard(bytes, { path: [] })
-    const context = treeContext(fanoutBits(node.fanout), sizes)
-    // a root has no parent link, so its cumulative size is never written: no overflow check
-    const origin = { cid: root, size: node.links.reduce((total, link) => total + link.size, bytes.length) }
-    return { shape: 'hamt', root: shardFromBlock(context, 0, -1, bytes, node, origin), owner: {} }
-  }
-
-  throw new NotADirectoryError(`${root} is a UnixFS ${type}, not a directory`)
-}
-
-function * withEdit (entries: Map<string, NamedEntry>, name: string, value: EntryValue | undefined): Generator<NamedEntry> {
+function * withEdit (entries: Map<string, EntryLink>, name: string, value: EntryLink | undefined): Generator<EntryLink> {
   for (const entry of entries.values()) {
     if (entry.name !== name) {
       yield entry
     }
   }
   if (value != null) {
-    yield { name, ...value }
+    yield value
   }
 }
 
-function toDirectoryEntry (entry: NamedEntry): DirectoryEntry {
+function toDirectoryEntry (entry: EntryLink): DirectoryEntry {
   return { name: entry.name, cid: entry.cid, size: BigInt(entry.size) }
 }
 
 const textEncoder = new TextEncoder()
 
 /** Byte order of UTF-8 names, as dag-pb sorts links */
-function byName (a: NamedEntry, b: NamedEntry): number {
+function byName (a: EntryLink, b: EntryLink): number {
   return compare(textEncoder.encode(a.name), textEncoder.encode(b.name))
 }

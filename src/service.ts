@@ -19,9 +19,10 @@ import { BlockFetcher } from './fetch.js'
 import { assertValidName } from './names.js'
 import { EDIT_OPTIONS, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
-import type { DirectoryEnv, Lifecycle } from './directory.js'
+import type { DirectoryEnv } from './directory.js'
 import type { ShardLink } from './hamt/shard.js'
 import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
+import type { Lifecycle } from './signals.js'
 import type { CID } from 'multiformats/cid'
 
 /** Retained shard nodes the cache may hold across all its trees */

@@ -31,3 +31,24 @@ export function operationSignal (caller?: AbortSignal): OperationSignal {
     }
   }
 }
+
+/**
+ * Whatever owns a Directory and can stop it: its signal is aborted, with a
+ * NotStartedError, while the owner is stopped, which ends every request in
+ * flight and refuses new calls.
+ */
+export interface Lifecycle {
+  readonly signal: AbortSignal
+}
+
+/**
+ * The signal block requests run under: the operation's, which follows the
+ * caller only while the call runs, and the owner's lifecycle, which also ends
+ * requests left in flight after the call returned. A stopped owner refuses
+ * the call at once.
+ */
+export function requestSignal (lifecycle: Lifecycle, operation: AbortSignal): AbortSignal {
+  lifecycle.signal.throwIfAborted()
+  operation.throwIfAborted()
+  return AbortSignal.any([operation, lifecycle.signal])
+}

@@ -13,6 +13,7 @@ import { InvalidParametersError } from './errors.js'
 import { directoryDataBytes, linkBlockBytes } from './pb/encoded-size.js'
 import type { ShardSplitStrategy } from './interface.js'
 import type { Mtime } from 'ipfs-unixfs'
+import type { CID } from 'multiformats/cid'
 
 export interface SizeStrategy {
   /** What an entry adds to the estimate, from its name's UTF-8 length, its CID's length and its Tsize */
@@ -77,4 +78,9 @@ export function sizeStrategy (strategy: ShardSplitStrategy, mode?: number, mtime
     entryBytes: (nameBytes, cidBytes, tsize) => linkBlockBytes(nameBytes, cidBytes, tsize),
     baseBytes: directoryDataBytes(mode, mtime)
   }
+}
+
+/** What one entry adds to its directory's estimate */
+export function entryBytes (sizes: SizeStrategy, name: string, link: { cid: CID, size: number }): number {
+  return sizes.entryBytes(utf8Length(name), link.cid.byteLength, link.size)
 }

@@ -9,11 +9,11 @@ import { InvalidDirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
 import { exactLinkNames } from '../pb/link-names.js'
 import { isTsize } from '../size.js'
-import type { NamedEntry } from '../hamt/tree.js'
+import type { EntryLink } from '../entry.js'
 import type { Mtime } from 'ipfs-unixfs'
 
 export interface BasicNode {
-  entries: NamedEntry[]
+  entries: EntryLink[]
   mode?: number
   mtime?: Mtime
 }
@@ -27,8 +27,8 @@ export function encodeBasic (node: BasicNode): Uint8Array {
 }
 
 /** The entries of a decoded basic directory node, after checking its link names and sizes */
-export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): NamedEntry[] {
-  const entries: NamedEntry[] = []
+export function basicEntries (pb: dagPb.PBNode, bytes: Uint8Array): EntryLink[] {
+  const entries: EntryLink[] = []
   const seen = new Set<string>()
   const names = exactLinkNames(bytes)
 

@@ -1,8 +1,8 @@
 import { decodeShard } from '../hamt/codec.js'
+import { shardFromBlock } from '../hamt/from-block.js'
 import { LINKED } from '../hamt/shard.js'
-import { shardFromBlock } from '../hamt/tree.js'
+import type { LinkRef } from '../hamt/read.js'
 import type { Shard, TreeContext } from '../hamt/shard.js'
-import type { LinkRef } from '../hamt/tree.js'
 
 /** The child a link leads to, from its block: checked where it sits, and stored through the link */
 export function readChild (context: TreeContext, ref: LinkRef, bytes: Uint8Array): Shard {

@@ -1,5 +1,5 @@
 import { ShardLink, Shard } from '../hamt/shard.js'
-import type { LinkRef } from '../hamt/tree.js'
+import type { LinkRef } from '../hamt/read.js'
 
 /**
  * The unloaded links of one version's tree, in breadth-first order: shallow

@@ -12,16 +12,18 @@
  * they are met, with no fetch.
  */
 
-import { CustomProgressEvent } from 'progress-events'
 import { raceSignal } from 'race-signal'
-import { adopt, unloadedOnPath, valueAt } from '../hamt/tree.js'
+import { adopt } from '../hamt/adopt.js'
+import { unloadedOnPath, valueAt } from '../hamt/read.js'
 import { readChild } from './child.js'
 import { DepthSamples } from './estimate.js'
 import { Frontier } from './frontier.js'
+import { reportBurst } from './progress.js'
 import type { BlockFetcher } from '../fetch.js'
+import type { LinkRef } from '../hamt/read.js'
 import type { Shard, ShardLink } from '../hamt/shard.js'
-import type { LinkRef } from '../hamt/tree.js'
 import type { BurstProgress, DirectoryProgressEvents } from '../interface.js'
+import type { CID } from 'multiformats/cid'
 import type { ProgressOptions } from 'progress-events'
 
 /** One version of a directory's tree: its root, and the owner that may change its nodes in place */
@@ -83,8 +85,15 @@ export class ShardLoader {
     return new ShardLoader(this.env, { ...this.stats }, this.samples.copy())
   }
 
-  /** Counts a fetch made for this directory outside any tree (its root) */
-  counted (requested: number): void {
+  /** Fetches a directory's root block: one burst of one, counted as this directory's */
+  async fetchRoot (cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    this.counted(1)
+    const bytes = await this.env.fetcher.get(cid, { signal })
+    this.stats.fetchedBlocks++
+    return bytes
+  }
+
+  private counted (requested: number): void {
     this.stats.bursts++
     this.stats.largestBurst = Math.max(this.stats.largestBurst, requested)
   }
@@ -131,7 +140,7 @@ export class ShardLoader {
   private nextOnPath (version: TreeVersion, hash: Uint8Array): LinkRef | undefined {
     for (;;) {
       const ref = unloadedOnPath(version.root, hash)
-      if (ref?.link.loaded == null || !this.swapIn(version, ref)) {
+      if (ref?.link.loaded == null || !this.adoptRef(version, ref)) {
         return ref
       }
     }
@@ -149,7 +158,7 @@ export class ShardLoader {
         continue
       }
       if (ref.link.loaded != null) {
-        swapped = this.swapIn(version, ref) || swapped
+        swapped = this.adoptRef(version, ref) || swapped
         continue
       }
       refs.push(ref)
@@ -168,7 +177,7 @@ export class ShardLoader {
       if (decided.signal.aborted) {
         return
       }
-      if (this.swapIn(version, ref)) {
+      if (this.adoptRef(version, ref)) {
         swapped.add(ref)
       }
       if (swapped.size === refs.length || done()) {
@@ -190,13 +199,7 @@ export class ShardLoader {
           this.frontier.putBack(ref)
         }
       }
-      options.onProgress?.(new CustomProgressEvent<BurstProgress>('dynamic-directory:burst', {
-        reason: goal.reason,
-        requested: refs.length,
-        arrived: swapped.size,
-        knownBytes: version.root.bytes,
-        sizeExact: version.root.unloaded === 0
-      }))
+      reportBurst(options, goal.reason, refs.length, swapped.size, version.root)
     }
   }
 
@@ -225,7 +228,7 @@ export class ShardLoader {
   }
 
   /** Swaps a loaded link's child into the version; false if the link is no longer there */
-  private swapIn (version: TreeVersion, ref: LinkRef): boolean {
+  private adoptRef (version: TreeVersion, ref: LinkRef): boolean {
     const root = adopt(version.root, ref, version.owner)
     const child = ref.link.loaded
     if (root == null || child == null) {

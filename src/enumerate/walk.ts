@@ -23,8 +23,8 @@ import { raceSignal } from 'race-signal'
 import { Shard, ShardLink } from '../hamt/shard.js'
 import { readChild } from './child.js'
 import type { BlockFetcher } from '../fetch.js'
+import type { LinkRef } from '../hamt/read.js'
 import type { TreeContext } from '../hamt/shard.js'
-import type { LinkRef } from '../hamt/tree.js'
 
 /** Requests sent before the first one lands */
 export const FIRST_WINDOW = 16

@@ -2,15 +2,18 @@ import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
 import { writeDagPb } from '../../src/blocks.js'
 import { decodeShard } from '../../src/hamt/codec.js'
+import { buildTree, swapEntry } from '../../src/hamt/edit.js'
+import { shardFromBlock } from '../../src/hamt/from-block.js'
 import { hashName } from '../../src/hamt/hash.js'
+import { persistTree } from '../../src/hamt/persist.js'
+import { findEntry, loadedEntries } from '../../src/hamt/read.js'
 import { ShardLink } from '../../src/hamt/shard.js'
-import { buildTree, findEntry, loadedEntries, persistTree, shardFromBlock, swapEntry } from '../../src/hamt/tree.js'
 import { sizeStrategy } from '../../src/size.js'
 import { randomEntries, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { checkInvariants } from '../fixtures/invariants.js'
+import type { EntryLink } from '../../src/entry.js'
 import type { Shard, TreeContext } from '../../src/hamt/shard.js'
-import type { NamedEntry } from '../../src/hamt/tree.js'
 import type { DirectoryEntry } from '../../src/index.js'
 
 function context (bits: number): TreeContext {
@@ -18,7 +21,7 @@ function context (bits: number): TreeContext {
   return { fanout, bits, width: (fanout - 1).toString(16).length, sizes: sizeStrategy('links-bytes') }
 }
 
-function named (entry: DirectoryEntry): NamedEntry {
+function named (entry: DirectoryEntry): EntryLink {
   return { name: entry.name, cid: entry.cid, size: Number(entry.size) }
 }
 
