@@ -125,6 +125,7 @@ try {
   run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball, '@types/node@24'], consumer)
 
   writeFileSync(join(consumer, 'consumer.ts'), `import { dynamicDirectory, NotFoundError } from '${pkg.name}'
+import { unixfs } from '${pkg.name}/unixfs'
 import { CID } from 'multiformats/cid'
 import type { DirectoryEntry, DynamicDirectoryComponents } from '${pkg.name}'
 
@@ -169,7 +170,14 @@ if (listed.length !== 100 || dir.shape !== 'basic') {
   throw new Error(\`expected 100 entries in a basic directory, got \${listed.length} (\${dir.shape})\`)
 }
 
-console.info(\`consumer: \${root} lists \${listed.length} entries\`)
+// the drop-in, from its own export path, on the same blocks
+const fs = unixfs({ blockstore })
+const stat = await fs.stat(root)
+if (stat.type !== 'directory') {
+  throw new Error(\`expected the drop-in to stat a directory, got \${stat.type}\`)
+}
+
+console.info(\`consumer: \${root} lists \${listed.length} entries; the drop-in stats it as a \${stat.type}\`)
 `)
 
   writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
@@ -218,6 +226,7 @@ console.info(\`consumer: \${root} lists \${listed.length} entries\`)
     platform: 'browser',
     target: 'es2022',
     write: false,
+    metafile: true,
     logLevel: 'silent',
     plugins: [{
       name: 'no-node-built-ins',
@@ -241,6 +250,20 @@ console.info(\`consumer: \${root} lists \${listed.length} entries\`)
   const gzipped = gzipSync(bundle, { level: 9 }).byteLength
   const kib = bytes => `${(bytes / 1024).toFixed(1)} KiB`
   step(`browser bundle of dynamicDirectory (esbuild, minified): ${bundle.byteLength} bytes (${kib(bundle.byteLength)}), ${gzipped} bytes gzipped (${kib(gzipped)})`)
+
+  // the drop-in's dependencies stay out of a bundle that does not use it (sideEffects: false)
+  const bundled = Object.entries(result.metafile.outputs)[0][1].inputs
+  for (const dropIn of ['@helia/unixfs', 'ipfs-unixfs-exporter', 'ipfs-unixfs-importer']) {
+    const carried = Object.keys(bundled).filter(input => input.includes(`node_modules/${dropIn}/`) && bundled[input].bytesInOutput > 0)
+    if (carried.length > 0) {
+      problems.push(`the bundle of dynamicDirectory carries ${carried.length} modules of ${dropIn} (${carried[0]}, ...)`)
+    }
+  }
+  // 0.2.0's bundle, which carried what a consumer did not import
+  const limit = { minified: 112.8 * 1024, gzipped: 35.6 * 1024 }
+  if (bundle.byteLength >= limit.minified || gzipped >= limit.gzipped) {
+    problems.push(`the bundle of dynamicDirectory (${kib(bundle.byteLength)}, ${kib(gzipped)} gzipped) is no smaller than 0.2.0's (${kib(limit.minified)}, ${kib(limit.gzipped)} gzipped)`)
+  }
 
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
   const stated = readme.match(/([\d.]+) KiB minified, ([\d.]+) KiB gzipped/)

@@ -182,8 +182,8 @@ export class DynamicDirectory implements Directory {
 
   async get (name: string, options: DirectoryOptions = {}): Promise<DirectoryEntry | undefined> {
     assertValidName(name)
-    return this.locked('read', options, async (load) => {
-      const entry = await this.lookup(name, load)
+    return this.locked('read', options, async (request) => {
+      const entry = await this.lookup(name, request)
       return entry == null ? undefined : toDirectoryEntry(entry)
     })
   }
@@ -196,19 +196,19 @@ export class DynamicDirectory implements Directory {
     }
     const size = options.size == null ? undefined : tsizeOption(options.size)
 
-    await this.locked('write', options, async (load) => {
-      const value: EntryLink = { name, cid: child, size: size ?? childSize(child, await this.env.fetcher.get(child, load)) }
+    await this.locked('write', options, async (request) => {
+      const value: EntryLink = { name, cid: child, size: size ?? childSize(child, await this.env.fetcher.get(child, request)) }
       if (this.state.shape === 'basic') {
         this.basicEdit(name, value)
         return
       }
       const version = this.state
       const hash = hashName(name)
-      await this.loader.loadPath(version, hash, load)
+      await this.loader.loadPath(version, hash, request)
       const previous = findEntry(version.root, name, hash)
       const delta = this.entryBytes(name, value) - (previous == null ? 0 : this.entryBytes(name, previous))
       if (delta < 0) {
-        await this.loader.loadUntil(version, this.stillOver(version, () => delta), load)
+        await this.loader.loadUntil(version, this.stillOver(version, () => delta), request)
       }
       this.hamtEdit(version, name, hash, value, delta < 0)
     })
@@ -216,7 +216,7 @@ export class DynamicDirectory implements Directory {
 
   async delete (name: string, options: DirectoryOptions = {}): Promise<boolean> {
     assertValidName(name)
-    return this.locked('write', options, async (load) => {
+    return this.locked('write', options, async (request) => {
       if (this.state.shape === 'basic') {
         return this.basicEdit(name, undefined) != null
       }
@@ -226,8 +226,14 @@ export class DynamicDirectory implements Directory {
         const victim = unloadedOnPath(version.root, hash) == null ? findEntry(version.root, name, hash) : undefined
         return victim == null ? 0 : -this.entryBytes(name, victim)
       }
-      // the path and the size check in the same bursts: one round trip fewer
-      await this.loader.loadUntil(version, { ...this.stillOver(version, removed), path: hash, holds: () => removed() === 0 || this.isOver(version.root.bytes + removed()) }, load)
+      // the path and the size check in the same bursts: one round trip fewer. It holds once the
+      // path shows the name absent (nothing to check) or the tree without it is proven over
+      const goal: LoadGoal = {
+        ...this.stillOver(version, removed),
+        path: hash,
+        holds: () => removed() === 0 || this.isOver(version.root.bytes + removed())
+      }
+      await this.loader.loadUntil(version, goal, request)
       if (findEntry(version.root, name, hash) == null) {
         return false
       }
@@ -298,7 +304,7 @@ export class DynamicDirectory implements Directory {
   }
 
   /** Runs `fn` under the lock with a signal that follows the caller's only while it runs */
-  private async locked <T> (kind: 'read' | 'write', options: DirectoryOptions, fn: (load: LoadOptions) => Promise<T>): Promise<T> {
+  private async locked <T> (kind: 'read' | 'write', options: DirectoryOptions, fn: (request: LoadOptions) => Promise<T>): Promise<T> {
     const release = kind === 'read' ? await this.lock.readLock(options) : await this.lock.writeLock(options)
     const op = operationSignal(options.signal)
     try {
@@ -309,13 +315,13 @@ export class DynamicDirectory implements Directory {
     }
   }
 
-  private async lookup (name: string, load: LoadOptions): Promise<EntryLink | undefined> {
+  private async lookup (name: string, request: LoadOptions): Promise<EntryLink | undefined> {
     if (this.state.shape === 'basic') {
       return this.state.entries.get(name)
     }
     const version = this.state
     const hash = hashName(name)
-    await this.loader.loadPath(version, hash, load)
+    await this.loader.loadPath(version, hash, request)
     return findEntry(version.root, name, hash)
   }
 

@@ -12,7 +12,7 @@
  * caller that just stops waiting leaves it to land.
  *
  * A block whose request was cancelled in flight gets a deadline when it is
- * asked for again: @helia/bitswap 4.0.19 sends no CANCEL, so the peer may
+ * asked for again: @helia/bitswap sends no CANCEL, so the peer may
  * count it as sent and never answer a repeat want on that connection.
  * Failures are typed: the caller's abort reason, or a BlockFetchError.
  */
@@ -84,7 +84,7 @@ export class BlockFetcher {
   }
 
   /** True while `cid` is on its way */
-  has (cid: CID): boolean {
+  isInFlight (cid: CID): boolean {
     return this.requests.has(keyOf(cid))
   }
 

@@ -75,7 +75,7 @@ export interface DirectoryInit {
   /**
    * How long a block whose earlier request was cancelled in flight (by a
    * caller's signal) may take when it is asked for again, before the request
-   * fails with a BlockFetchError that says why. @helia/bitswap 4.0.19 sends no
+   * fails with a BlockFetchError that says why. @helia/bitswap sends no
    * CANCEL, so the peer counts the block as sent, and a repeat want on the same
    * connection is never answered: a new connection is needed.
    *

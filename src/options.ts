@@ -1,5 +1,5 @@
 import { InvalidParametersError } from './errors.js'
-import { MAX_FANOUT_BITS, MIN_FANOUT_BITS } from './hamt/codec.js'
+import { MAX_FANOUT_BITS, MIN_FANOUT_BITS } from './hamt/hash.js'
 import type { DirectoryInit, EditOption, ShardSplitStrategy } from './interface.js'
 
 export const DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES = 262_144

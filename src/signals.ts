@@ -3,7 +3,7 @@
  * caller's signal aborts while the operation runs, and is let go when the
  * operation returns. Requests still on
  * the wire then land in the background instead of being cancelled by a
- * caller's timeout that fires later: with @helia/bitswap 4.0.19, a want
+ * caller's timeout that fires later: with @helia/bitswap, a want
  * cancelled after it reached the peer cannot be asked for again on that
  * connection.
  */

@@ -87,13 +87,13 @@ describe('BlockFetcher', () => {
 
     const gets = [block.cid, block.cid, v0, pb].map(cid => fetcher.get(cid, { signal: never() }))
     expect(fetcher.inFlight).to.equal(1)
-    expect(fetcher.has(v0)).to.equal(true)
-    expect(fetcher.has(pb)).to.equal(true)
+    expect(fetcher.isInFlight(v0)).to.equal(true)
+    expect(fetcher.isInFlight(pb)).to.equal(true)
 
     expect(await Promise.all(gets)).to.deep.equal([block.bytes, block.bytes, block.bytes, block.bytes])
     expect(store.totalGets).to.equal(1)
     expect(store.count(block.cid)).to.equal(1)
-    expect(fetcher.has(block.cid)).to.equal(false)
+    expect(fetcher.isInFlight(block.cid)).to.equal(false)
   })
 
   // one of two callers aborting leaves the shared request to land for the other
@@ -111,7 +111,7 @@ describe('BlockFetcher', () => {
     const err = await failure(first)
     expect(err).to.equal(a.signal.reason)
     expect(err).to.have.property('name', 'AbortError')
-    expect(fetcher.has(block.cid)).to.equal(true)
+    expect(fetcher.isInFlight(block.cid)).to.equal(true)
     expect(await second).to.deep.equal(block.bytes)
     expect(store.aborted).to.deep.equal([])
     expect(store.totalGets).to.equal(1)
@@ -275,7 +275,7 @@ describe('BlockFetcher', () => {
     await landing
     expect(landed).to.equal(true)
     expect(fetcher.inFlight).to.equal(0)
-    expect(fetcher.has(block.cid)).to.equal(false)
+    expect(fetcher.isInFlight(block.cid)).to.equal(false)
     expect(await get).to.deep.equal(block.bytes)
 
     const again = fetcher.get(block.cid, { signal: never() })

@@ -8,7 +8,7 @@ import type { LinkRef } from '../hamt/read.js'
  *
  * Kept as a queue that grows as nodes are swapped in, so picking the next
  * burst costs only what it takes, not a walk of the loaded tree (a walk per
- * burst made a 12,000-node listing at budget 1 quadratic: 6 s of CPU). It may
+ * burst would make many small bursts quadratic in the tree's size). It may
  * hold links the version has since loaded or dropped: the loader checks each
  * against the tree as it takes it.
  */

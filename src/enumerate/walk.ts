@@ -1,18 +1,16 @@
 /**
  * A breadth-first walk over one version of a HAMT that fetches what is not
  * loaded through a sliding window: up to `window` requests on the wire, one
- * more sent as each lands, so a slow block holds up only itself. The window
- * opens at `FIRST_WINDOW`: a peer answers a want message with one reply
- * holding every block it asked for, so a first message of 256 wants would
- * hold back the first entry until all 256 blocks had been read and sent.
- * The whole window opens once that first reply has landed: each round trip
- * through Bitswap costs far more than the link's latency, so a gradual
- * widening (one more per landing, as TCP's slow start) is paid in round
- * trips, by a listing and by a prefetch alike (a prefetch that loads the tree
- * sooner also leaves a concurrent delete less to fetch; the fetcher already
- * sends foreground requests first). Nodes already loaded (by this version or,
- * through a shared link, by any other) are walked with no fetch. The listing
- * and the prefetch are both this walk.
+ * more sent as each lands, so a slow block holds up only itself. Nodes
+ * already loaded (by this version or, through a shared link, by any other)
+ * are walked with no fetch. The listing and the prefetch are both this walk.
+ *
+ * The rule for the window: the first want message holds `FIRST_WINDOW`
+ * requests, and the whole window opens once its first block has landed. A
+ * peer answers a want message with one reply holding every block asked for,
+ * so a small first message brings the first entry back soon; after that a
+ * Bitswap round trip costs far more than the link's latency, so widening
+ * gradually would be paid in round trips.
  *
  * A fetched node fills its shared link while the walk has kept fewer than
  * `keep` nodes; past that it is used and let go, so a walk of a directory

@@ -14,7 +14,7 @@ import { InvalidBlockError, InvalidShardError, NotADirectoryError } from '../err
 import { invalidNameReason } from '../names.js'
 import { decodeUnixFSData } from '../pb/unixfs-data.js'
 import { isTsize } from '../size.js'
-import { HASH_TYPE_MURMUR3_X64_64, hashName, maxDepth, slotAt } from './hash.js'
+import { HASH_TYPE_MURMUR3_X64_64, hashName, MAX_FANOUT_BITS, maxDepth, MIN_FANOUT_BITS, slotAt } from './hash.js'
 import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 
@@ -38,9 +38,6 @@ export interface ShardPosition {
   parentFanout?: number
 }
 
-/** Fanout bounds, as log2: a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
-export const MIN_FANOUT_BITS = 3
-export const MAX_FANOUT_BITS = 10
 const MIN_FANOUT = 2 ** MIN_FANOUT_BITS
 const MAX_FANOUT = 2 ** MAX_FANOUT_BITS
 

@@ -3,6 +3,10 @@ import { murmur3128 } from '@multiformats/murmur3'
 /** The multihash code written in every shard node's `hashType` */
 export const HASH_TYPE_MURMUR3_X64_64 = 0x22
 
+/** Fanout bounds, as log2 (the bits of hash one level takes): a multiple of 8 (whole bitfield bytes) and at most 1024, as Go refuses wider */
+export const MIN_FANOUT_BITS = 3
+export const MAX_FANOUT_BITS = 10
+
 /** Bits of hash that one name yields: the 64-bit murmur3-x64-64 value */
 const HASH_BITS = 64
 

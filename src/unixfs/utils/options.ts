@@ -13,10 +13,10 @@ import type { AbortOptions } from '@libp2p/interface'
 export const LS_OPTIONS = ['signal', 'onProgress', 'offline', 'path', 'offset', 'length'] as const
 export const STAT_OPTIONS = ['signal', 'onProgress', 'offline', 'providers', 'path', 'extended', 'filter'] as const
 /** The shard options of `cp`/`rm`, plus `profile`, which `@helia/unixfs` also reads when it sizes a directory */
-export const EDIT_OPTIONS = ['signal', 'onProgress', 'offline', 'providers', 'shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile'] as const
-export const CP_OPTIONS = [...EDIT_OPTIONS, 'force'] as const
-export const RM_OPTIONS = EDIT_OPTIONS
-export const MKDIR_OPTIONS = [...EDIT_OPTIONS, 'force', 'mode', 'mtime', 'cidVersion'] as const
+export const EDIT_CALL_OPTIONS = ['signal', 'onProgress', 'offline', 'providers', 'shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile'] as const
+export const CP_OPTIONS = [...EDIT_CALL_OPTIONS, 'force'] as const
+export const RM_OPTIONS = EDIT_CALL_OPTIONS
+export const MKDIR_OPTIONS = [...EDIT_CALL_OPTIONS, 'force', 'mode', 'mtime', 'cidVersion'] as const
 
 /** Refuses keys outside `allowed` (keys set to undefined count as absent) */
 export function checkKeys (method: string, options: object, allowed: readonly string[]): void {
