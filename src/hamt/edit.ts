@@ -28,9 +28,8 @@ export interface Swap {
 /**
  * The one edit path: puts `value` under `name`, or removes `name` when
  * `value` is undefined, keeping the tree canonical. The path must be loaded.
- * (`value.name` is `name` when given.)
  */
-export function swapEntry (root: Shard, name: string, hash: Uint8Array, value: EntryLink | undefined, owner: object): Swap {
+export function swapEntry (root: Shard, name: string, hash: Uint8Array, value: Pick<EntryLink, 'cid' | 'size'> | undefined, owner: object): Swap {
   const swapped = editUnder(root, name, hash, value, owner)
   return swapped == null ? { root } : { root: swapped.node, previous: swapped.previous }
 }
@@ -41,7 +40,7 @@ interface Swapped {
 }
 
 /** The edit under `shard`: its replacement node, or undefined when nothing changes */
-function editUnder (shard: Shard, name: string, hash: Uint8Array, value: EntryLink | undefined, owner: object): Swapped | undefined {
+function editUnder (shard: Shard, name: string, hash: Uint8Array, value: Pick<EntryLink, 'cid' | 'size'> | undefined, owner: object): Swapped | undefined {
   const { bits } = shard.context
   const slot = slotAt(hash, shard.depth, bits)
   const position = shard.find(slot)
@@ -51,7 +50,7 @@ function editUnder (shard: Shard, name: string, hash: Uint8Array, value: EntryLi
       return undefined
     }
     const node = shard.writable(owner, true)
-    node.put(~position, new Entry(value.name, value.cid, value.size, slot), NOTHING, true)
+    node.put(~position, new Entry(name, value.cid, value.size, slot), NOTHING, true)
     return { node }
   }
 
@@ -74,7 +73,7 @@ function editUnder (shard: Shard, name: string, hash: Uint8Array, value: EntryLi
   if (shard.nameOf(current) === name) {
     const previous = shard.entryOf(current, slot)
     const node = shard.writable(owner, true)
-    node.put(position, value == null ? undefined : new Entry(value.name, value.cid, value.size, slot), before)
+    node.put(position, value == null ? undefined : new Entry(name, value.cid, value.size, slot), before)
     return { node, previous }
   }
 
