@@ -18,7 +18,6 @@
  */
 
 import { logger } from '@libp2p/logger'
-import createMortice from 'mortice'
 import { CID } from 'multiformats/cid'
 import { compare } from 'uint8arrays/compare'
 import { encodeBasic } from './basic/codec.js'
@@ -34,6 +33,7 @@ import { buildTree, swapEntry } from './hamt/edit.js'
 import { hashName } from './hamt/hash.js'
 import { persistTree } from './hamt/persist.js'
 import { findEntry, loadedEntries, unloadedOnPath } from './hamt/read.js'
+import { ReadWriteLock } from './lock.js'
 import { assertValidName } from './names.js'
 import { readRoot, treeContext } from './root.js'
 import { operationSignal, requestSignal } from './signals.js'
@@ -48,11 +48,8 @@ import type { DirectoryConfig } from './options.js'
 import type { BasicState, HamtState, Layout, State } from './root.js'
 import type { Lifecycle } from './signals.js'
 import type { SizeStrategy } from './size.js'
-import type { Mortice } from 'mortice'
 
 const log = logger('helia:dynamic-directory')
-
-let lockCount = 0
 
 /** What every Directory of one owner shares */
 export interface DirectoryEnv extends LoaderEnv {
@@ -69,7 +66,7 @@ export class DynamicDirectory implements Directory {
   private readonly layout: Layout
   private readonly sizes: SizeStrategy
   private readonly loader: ShardLoader
-  private readonly lock: Mortice
+  private readonly lock = new ReadWriteLock()
   private readonly closing = new AbortController()
   private prefetched?: PrefetchProgress
   private state: State
@@ -80,11 +77,6 @@ export class DynamicDirectory implements Directory {
     this.layout = layout
     this.sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
     this.loader = loader
-    // mortice keeps one mutex per name for the whole process, and Helia's own
-    // blockstore takes the default name: a Directory needs a lock of its own,
-    // out of the shared map (finalize only removes it from there)
-    this.lock = createMortice({ name: `helia-dynamic-directory:${++lockCount}`, singleProcess: true })
-    this.lock.finalize()
     this.state = state
   }
 
