@@ -8,6 +8,7 @@
 /** A source or node that is not UnixFS (`cp` of a dag-cbor or identity CID, a dag-pb node without UnixFS data) */
 export class NotUnixFSError extends Error {
   static name = 'NotUnixFSError'
+  /** Always `'NotUnixFSError'`: match on it, not on the message */
   name = 'NotUnixFSError'
 
   constructor (message = 'Not a UnixFS node', options?: ErrorOptions) {
@@ -18,6 +19,7 @@ export class NotUnixFSError extends Error {
 /** A dag-pb node that cannot be read as `@helia/unixfs` expects (`stat` with `extended`) */
 export class InvalidPBNodeError extends Error {
   static name = 'InvalidPBNodeError'
+  /** Always `'InvalidPBNodeError'`: match on it, not on the message */
   name = 'InvalidPBNodeError'
 
   constructor (message = 'Invalid PBNode', options?: ErrorOptions) {

@@ -36,6 +36,7 @@ export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes'
 
 /** What the drop-in needs of a Helia node */
 export interface UnixFSComponents {
+  /** Where blocks are read (over Bitswap, in a Helia node, when not local) and written */
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
 }
 

@@ -19,6 +19,7 @@ import type { DynamicDirectories } from '../../interface.js'
 import type { LsOptions, UnixFS } from '@helia/unixfs'
 import type { CID } from 'multiformats/cid'
 
+/** What `ls` yields: `@helia/unixfs`'s entry type (an `ipfs-unixfs-exporter` directory entry) */
 export type LsEntry = UnixFS['ls'] extends (...args: any[]) => AsyncIterable<infer T> ? T : never
 
 export async function * ls (directories: DynamicDirectories, peer: UnixFS, cid: CID, options: LsOptions = {}): AsyncGenerator<LsEntry> {
