@@ -14,7 +14,7 @@
  * 3. Bundles `import { dynamicDirectory } from 'helia-dynamic-directory'` for
  *    the browser with esbuild (minified, ESM), failing on any Node built-in
  *    it would need, and prints the bundle's size minified and gzipped (the
- *    README's browser section quotes it).
+ *    README's benchmark headline quotes it).
  *
  * Run after `npm run build` (`--build` builds first). `--keep` keeps the
  * temporary folder.
