@@ -2,8 +2,9 @@
  * `npm run test:package` (CI runs it after `npm test`): the package as users
  * get it.
  *
- * 1. `npm pack`: the tarball holds package.json, the README, the licence,
- *    `src/` and `dist/src/` and nothing else (no tests, benchmarks or
+ * 1. `npm pack`: the tarball holds package.json, the README, the two licence
+ *    files (LICENSE-APACHE, LICENSE-MIT: `Apache-2.0 OR MIT`), `src/` and
+ *    `dist/src/` and nothing else (no tests, benchmarks or
  *    examples), and every relative import (and source map source) of every
  *    file in it names a file it holds.
  * 2. Installs the tarball into a fresh folder (its dependencies come from the
@@ -13,7 +14,7 @@
  * 3. Bundles `import { dynamicDirectory } from 'helia-dynamic-directory'` for
  *    the browser with esbuild (minified, ESM), failing on any Node built-in
  *    it would need, and prints the bundle's size minified and gzipped (the
- *    README's browser section quotes it).
+ *    README's benchmark headline quotes it).
  *
  * Run after `npm run build` (`--build` builds first). `--keep` keeps the
  * temporary folder.
@@ -71,7 +72,7 @@ try {
     }
   }
 
-  for (const needed of ['README.md', 'src/index.ts', pkg.exports['.'].import.slice(2), pkg.exports['.'].types.slice(2)]) {
+  for (const needed of ['README.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'src/index.ts', pkg.exports['.'].import.slice(2), pkg.exports['.'].types.slice(2)]) {
     if (!files.has(needed)) {
       problems.push(`tarball lacks ${needed}`)
     }
