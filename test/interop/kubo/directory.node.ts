@@ -12,42 +12,15 @@
  */
 
 import { expect } from 'aegir/chai'
-import { MemoryBlockstore } from 'blockstore-core/memory'
 import { dynamicDirectory } from '../../../src/index.js'
-import { KUBO_VERSION, byName, connectKubo, describeKubo, importerAddDirectory, kuboAddDirectory, kuboLs, mfsHash, numberedFiles, startKubo } from '../../fixtures/kubo.js'
+import { KUBO_VERSION, connectKubo, describeKubo, importerAddDirectory, kuboAddDirectory, kuboLs, mfsHash, numberedFiles, startKubo } from '../../fixtures/kubo.js'
 import { createNode, stopAll } from '../../fixtures/nodes.js'
+import { findBoundary, listed, modelList } from './helpers.js'
 import { MODES } from './modes.js'
 import type { KuboMode } from './modes.js'
-import type { Directory, DirectoryEntry, DynamicDirectoryInit } from '../../../src/index.js'
 import type { KuboFile, KuboNode } from '../../fixtures/kubo.js'
 import type { TestNode } from '../../fixtures/nodes.js'
 import type { CID } from 'multiformats/cid'
-
-interface Listed { name: string, cid: string }
-
-async function listed (directory: Directory): Promise<Listed[]> {
-  const out: Listed[] = []
-  for await (const entry of directory.entries()) {
-    out.push({ name: entry.name, cid: entry.cid.toString() })
-  }
-  return out.sort(byName)
-}
-
-function modelList (model: Map<string, string>): Listed[] {
-  return [...model].map(([name, cid]) => ({ name, cid })).sort(byName)
-}
-
-/** The smallest count of `entries` (in order) that makes a HAMT under `init` */
-async function hamtCount (entries: DirectoryEntry[], init: DynamicDirectoryInit): Promise<number> {
-  const directory = dynamicDirectory({ blockstore: new MemoryBlockstore() }, init).create()
-  for (const [index, entry] of entries.entries()) {
-    await directory.set(entry.name, entry.cid, { size: entry.size })
-    if (directory.shape === 'hamt') {
-      return index + 1
-    }
-  }
-  throw new Error('never a HAMT')
-}
 
 /**
  * Opens `root` (kubo's) on the Helia node, checks its listing against
@@ -142,15 +115,7 @@ function kuboSuite (mode: KuboMode): void {
     })
 
     it('deletes that turn a HAMT basic: each CID is kubo MFS\'s and the importer\'s', async () => {
-      // how many of the numbered files make a HAMT, from the sizes kubo wrote
-      const sample = numberedFiles(7_000)
-      const sampleRoot = await kuboAddDirectory(kubo.api, sample, mode.add)
-      const entries: DirectoryEntry[] = []
-      for await (const entry of (await dynamicDirectory(helia, mode.init).open(sampleRoot)).entries()) {
-        entries.push(entry)
-      }
-      entries.sort(byName)
-      const over = await hamtCount(entries, mode.init)
+      const { files: sample, over } = await findBoundary(kubo.api, helia, mode)
 
       // one over the count: still a HAMT after one delete, basic after two
       const files = sample.slice(0, over + 1)
