@@ -91,9 +91,10 @@ function kuboSuite (mode: KuboMode): void {
       await kubo?.stop()
     })
 
-    // the 50,000-file directory is edited in the first mode only
-    const sizes = mode === MODES[0] ? [10_000, 50_000] : [10_000]
+    // the 50,000-file directory is edited in the first mode only; its root CID is checked in each
+    const sizes = [10_000, 50_000]
     sizes.forEach(count => {
+      const edits = count === 10_000 || mode === MODES[0]
       describe(`${count.toLocaleString('en')} files`, () => {
         let files: KuboFile[]
         let root: CID
@@ -108,9 +109,11 @@ function kuboSuite (mode: KuboMode): void {
           expect(root.toString()).to.equal(expected.toString())
         })
 
-        it('opened over Bitswap, then deleted from, added to and overwritten: each CID is kubo MFS\'s, kubo fetches it back', async () => {
-          await editsMatchMfs(kubo, helia, mode, files, root)
-        })
+        if (edits) {
+          it('opened over Bitswap, then deleted from, added to and overwritten: each CID is kubo MFS\'s, kubo fetches it back', async () => {
+            await editsMatchMfs(kubo, helia, mode, files, root)
+          })
+        }
       })
     })
 
