@@ -66,7 +66,9 @@ async function editsMatchMfs (kubo: KuboNode, helia: TestNode, mode: KuboMode, f
     edit.model()
     const cid = await directory.flush()
     // kubo has not made this directory yet: its new shard blocks come from the Helia node
+    const received = (await kubo.api.bitswap.stat()).blocksReceived
     expect(await kuboLs(kubo.api, cid)).to.deep.equal(modelList(model), `kubo's listing after ${edit.title}`)
+    expect((await kubo.api.bitswap.stat()).blocksReceived > received).to.equal(true, `kubo fetched blocks after ${edit.title}`)
     await edit.kubo()
     expect(await mfsHash(kubo.api, mfs)).to.equal(cid.toString(), `CID after ${edit.title}`)
   }
