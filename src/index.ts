@@ -112,6 +112,21 @@ export interface DynamicDirectoryInit {
    * @default 10000
    */
   refetchTimeoutMs?: number
+
+  /**
+   * The stall bound: when no block has arrived for this long while requests
+   * are on the wire (a peer that hung up in the middle of a listing, with no
+   * other provider), every request on the wire fails with a
+   * FetchStalledError, and so does each call waiting on one (a listing, an
+   * edit, a prefetch), leaving its Directory as it was. Unset, a wait has no
+   * bound but the caller's signal: the request stays wanted, and a provider
+   * that comes back (a redial) answers it, so the call resumes where it was.
+   * The bound counts from the last block that arrived, not per block: a slow
+   * but steady peer never trips it.
+   *
+   * @default undefined (no bound: the caller's signal bounds a wait)
+   */
+  stallTimeoutMs?: number
 }
 
 /** One link of a directory */
