@@ -11,6 +11,8 @@ import type { DynamicDirectories, DynamicDirectoryComponents } from './index.js'
 export interface HeliaLike extends DynamicDirectoryComponents {
   /** `'started'` when the node runs (Helia's `status`) */
   status?: string
+  /** The node's libp2p, if any: a new connection to a peer forgets the deadlines of wants cancelled on an earlier one */
+  libp2p?: { addEventListener(type: 'peer:connect', listener: () => void): void }
   /** Registers a component that starts and stops with the node (Helia's `addMixin`) */
   addMixin(mixin: { name: string, start?(helia: any): void | Promise<void>, stop?(helia: any): void | Promise<void> }): void
 }
@@ -40,8 +42,13 @@ export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: Dire
   helia.addMixin({
     name: 'dynamic-directory',
     start: () => { service.start() },
-    stop: () => { service.stop() }
+    stop: async () => {
+      service.stop()
+      // before the block brokers stop: they withdraw the wants the stop cancelled
+      await service.drained()
+    }
   })
+  helia.libp2p?.addEventListener('peer:connect', () => { service.connected() })
 
   return Object.assign(helia, { directories: service })
 }
