@@ -107,7 +107,9 @@ export interface DynamicDirectoryInit {
    * caller's signal) may take when it is asked for again, before the request
    * fails with a BlockFetchError that says why. @helia/bitswap 4.0.19 sends no
    * CANCEL, so the peer counts the block as sent, and a repeat want on the same
-   * connection is never answered: a new connection is needed.
+   * connection is never answered: a new connection is needed. The deadline
+   * belongs to the connection that got the first want: `withDynamicDirectory`
+   * forgets it when the node restarts and when a peer connects anew.
    *
    * @default 10000
    */
