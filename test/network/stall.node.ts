@@ -88,7 +88,7 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
   }
 
   it('with stallTimeoutMs, ends with a FetchStalledError and leaves the directory to list in full over a new connection', async () => {
-    const cut = await listingCutAfter(500, { stallTimeoutMs: 3_000 }, AbortSignal.timeout(15_000))
+    const cut = await listingCutAfter(500, { stallTimeoutMs: 5_000 }, AbortSignal.timeout(20_000))
     const err = await cut.rest
     expect(err).to.be.an.instanceOf(Error)
     expect(err).to.have.property('name', 'FetchStalledError')
@@ -103,7 +103,7 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
     const cut = await listingCutAfter(500, {}, AbortSignal.timeout(60_000))
     let settled = false
     void cut.rest.finally(() => { settled = true })
-    await new Promise(resolve => setTimeout(resolve, 4_000))
+    await new Promise(resolve => setTimeout(resolve, 6_000))
     expect(settled).to.equal(false, 'the listing ended on its own')
 
     await cut.redial()
