@@ -25,8 +25,10 @@ export type HeliaWithDirectories<H> = H & {
 
 /**
  * Adds `helia.directories`. It starts and stops with the node: `stop` ends
- * every fetch it has in flight (callers get a NotStartedError) and drops its
- * retained trees; calls made while the node is stopped reject until it starts.
+ * every fetch it has in flight (callers get a NotStartedError), waits for them
+ * to wind down (bounded) and drops its retained trees; calls made while the
+ * node is stopped reject until it starts, and a start forgets which wants the
+ * stop cancelled.
  *
  * @example
  *

@@ -15,8 +15,10 @@
  * and the prefetch are both this walk.
  *
  * A fetched node fills its shared link while the walk has kept fewer than
- * `keep` nodes; past that it is used and let go, so a walk of a directory
- * larger than the retained-tree bound runs in bounded memory.
+ * `keep` nodes and the cache has room (`mayKeep`: the bound over all cached
+ * trees, so repeated walks do not add up); past that it is used and let go,
+ * so a walk of a directory larger than the retained-tree bound runs in
+ * bounded memory.
  */
 
 import { raceSignal } from 'race-signal'
