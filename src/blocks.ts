@@ -2,28 +2,43 @@ import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { concat } from 'uint8arrays/concat'
-import { InvalidBlockError } from './errors.js'
+import { BlockWriteError, InvalidBlockError } from './errors.js'
 import { cumulativeSize, isTsize } from './size.js'
+import { assertVerifiable, inlineBytes, verifyBlock } from './verify.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 
 export type BlockReader = Pick<Blockstore, 'get'>
 export type BlockWriter = Pick<Blockstore, 'put'>
 
-/** The whole block: interface-blockstore 7 streams it in chunks */
+/** The whole block (interface-blockstore 7 streams it in chunks), checked against its CID's multihash; an identity CID's own bytes */
 export async function readBlock (blockstore: BlockReader, cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
+  assertVerifiable(cid)
+  const inline = inlineBytes(cid)
+  if (inline != null) {
+    return inline
+  }
   const chunks: Uint8Array[] = []
   for await (const chunk of blockstore.get(cid, options)) {
     chunks.push(chunk)
   }
-  return chunks.length === 1 ? chunks[0] : concat(chunks)
+  const bytes = chunks.length === 1 ? chunks[0] : concat(chunks)
+  await verifyBlock(cid, bytes)
+  return bytes
 }
 
 /** Hashes a dag-pb block, stores it and returns its CID */
 export async function writeDagPb (blockstore: BlockWriter, bytes: Uint8Array, version: 0 | 1, options: AbortOptions = {}): Promise<CID> {
   const digest = await sha256.digest(bytes)
   const cid = version === 0 ? CID.createV0(digest) : CID.createV1(dagPb.code, digest)
-  await blockstore.put(cid, bytes, options)
+  try {
+    await blockstore.put(cid, bytes, options)
+  } catch (err: any) {
+    if (options.signal?.aborted === true) {
+      throw options.signal.reason ?? err
+    }
+    throw new BlockWriteError(`Could not store block ${cid}`, { cause: err })
+  }
   return cid
 }
 

@@ -74,6 +74,23 @@ export class TreeCache {
     }
   }
 
+  /**
+   * Whether a listing or prefetch may keep one more node: evicts least
+   * recently used trees (never the newest, which is the one in use) until the
+   * cache is under its budget
+   */
+  room (): boolean {
+    for (const [oldest, entry] of this.entries) {
+      if (this.weight < this.budget || this.entries.size <= 1) {
+        break
+      }
+      this.entries.delete(oldest)
+      this.release(entry)
+      entry.directory.close()
+    }
+    return this.weight < this.budget
+  }
+
   clear (): void {
     for (const entry of this.entries.values()) {
       this.release(entry)

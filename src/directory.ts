@@ -58,6 +58,8 @@ export interface DirectoryEnv extends LoaderEnv {
   lifecycle: Lifecycle
   /** Shard nodes a listing or prefetch may keep: the retained-tree bound */
   retainNodes: number
+  /** Whether a listing or prefetch may keep one more node now, within the cache's bound over all its trees */
+  mayKeep?(): boolean
 }
 
 export class DynamicDirectory implements Directory {

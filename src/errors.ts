@@ -101,3 +101,40 @@ export class NotFoundError extends Error {
     super(message, options)
   }
 }
+
+/**
+ * A block's bytes do not hash to the multihash of the CID that named it, or
+ * the CID's hash function is not one this package can check (sha2-256,
+ * sha2-512, identity): the bytes are not used
+ */
+export class BlockVerificationError extends Error {
+  static name = 'BlockVerificationError'
+  /** Always `'BlockVerificationError'`: match on it, not on the message */
+  name = 'BlockVerificationError'
+
+  constructor (message = 'Block bytes do not match their CID', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A block could not be stored: the blockstore's `put` failed (its error is the `cause`) */
+export class BlockWriteError extends Error {
+  static name = 'BlockWriteError'
+  /** Always `'BlockWriteError'`: match on it, not on the message */
+  name = 'BlockWriteError'
+
+  constructor (message = 'Could not store block', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** No block arrived for `stallTimeoutMs` while requests were on the wire: the providers have gone quiet */
+export class FetchStalledError extends Error {
+  static name = 'FetchStalledError'
+  /** Always `'FetchStalledError'`: match on it, not on the message */
+  name = 'FetchStalledError'
+
+  constructor (message = 'No block arrived in time', options?: ErrorOptions) {
+    super(message, options)
+  }
+}

@@ -14,14 +14,21 @@
  * A block whose request was cancelled in flight gets a deadline when it is
  * asked for again: @helia/bitswap sends no CANCEL, so the peer may
  * count it as sent and never answer a repeat want on that connection.
- * Failures are typed: the caller's abort reason, or a BlockFetchError.
+ * Those deadlines belong to the connection that got the want: a stop of the
+ * service, or a new connection to a peer, forgets them (see `forgetCancelled`).
+ *
+ * With `stallTimeoutMs`, every request on the wire fails with a
+ * FetchStalledError once no request has landed for that long (a peer that
+ * hung up mid-listing); without it, only the callers' signals bound a wait.
+ * Failures are typed: the caller's abort reason, a BlockVerificationError
+ * (see `verify.ts`), a FetchStalledError, or a BlockFetchError.
  */
 
 import { logger } from '@libp2p/logger'
 import { base58btc } from 'multiformats/bases/base58'
 import { raceSignal } from 'race-signal'
 import { readBlock } from './blocks.js'
-import { BlockFetchError } from './errors.js'
+import { BlockFetchError, BlockVerificationError, FetchStalledError } from './errors.js'
 import type { BlockReader } from './blocks.js'
 import type { CID } from 'multiformats/cid'
 
@@ -31,6 +38,12 @@ export interface FetchOptions {
   signal: AbortSignal
   /** Sent only while nothing in the foreground is on its way or waiting */
   background?: boolean
+  /**
+   * Asked once the request may go out, after any wait for room or for the
+   * foreground: when it returns true (the block landed meanwhile through
+   * another caller), nothing is sent and `get` resolves to undefined
+   */
+  skip?(): boolean
 }
 
 export interface BlockFetcherInit {
@@ -38,6 +51,8 @@ export interface BlockFetcherInit {
   limit: number
   /** How long a block cancelled in flight earlier may take when asked for again */
   refetchTimeoutMs: number
+  /** Fail every request on the wire once none has landed for this long; undefined: never */
+  stallTimeoutMs?: number
 }
 
 interface Request {
@@ -71,11 +86,37 @@ export class BlockFetcher {
   /** Foreground calls not settled yet */
   private foreground = 0
   private idle = Promise.withResolvers<void>()
+  private readonly stallTimeoutMs?: number
+  /** When a request last landed, or was sent with none on the wire */
+  private progressAt = 0
+  private stallTimer?: ReturnType<typeof setTimeout>
 
   constructor (blockstore: BlockReader, init: BlockFetcherInit) {
     this.blockstore = blockstore
     this.limit = init.limit
     this.refetchTimeoutMs = init.refetchTimeoutMs
+    this.stallTimeoutMs = init.stallTimeoutMs
+  }
+
+  /**
+   * Forgets which blocks were cancelled in flight: their deadline guards a
+   * repeat want on the connection that got the first one, and after a stop
+   * or on a new connection there is none
+   */
+  forgetCancelled (): void {
+    this.cancelled.clear()
+  }
+
+  /** Resolves once no request is on the wire, or after `maxMs` */
+  async settled (maxMs: number): Promise<void> {
+    const signal = AbortSignal.timeout(maxMs)
+    try {
+      while (this.requests.size > 0) {
+        await this.landing(signal)
+      }
+    } catch {
+      // waited long enough: the stop goes on
+    }
   }
 
   /** Requests on the wire now */
@@ -89,15 +130,17 @@ export class BlockFetcher {
   }
 
   /** The block's bytes: joins a request in flight, or sends one once there is room */
-  async get (cid: CID, options: FetchOptions): Promise<Uint8Array> {
+  async get (cid: CID, options: FetchOptions & { skip(): boolean }): Promise<Uint8Array | undefined>
+  async get (cid: CID, options: FetchOptions): Promise<Uint8Array>
+  async get (cid: CID, options: FetchOptions): Promise<Uint8Array | undefined> {
     const { signal } = options
     signal.throwIfAborted()
     if (options.background === true) {
-      return this.request(cid, signal, true)
+      return this.request(cid, signal, true, options.skip)
     }
     this.foreground++
     try {
-      return await this.request(cid, signal, false)
+      return await this.request(cid, signal, false, options.skip)
     } finally {
       if (--this.foreground === 0) {
         this.idle.resolve()
@@ -106,7 +149,7 @@ export class BlockFetcher {
     }
   }
 
-  private async request (cid: CID, signal: AbortSignal, background: boolean): Promise<Uint8Array> {
+  private async request (cid: CID, signal: AbortSignal, background: boolean, skip?: () => boolean): Promise<Uint8Array | undefined> {
     const key = keyOf(cid)
     // a request every caller has cancelled is not joined: it ends in their abort, not this caller's
     const live = (): Request | undefined => {
@@ -122,11 +165,18 @@ export class BlockFetcher {
       }
       return this.requests.size >= this.limit ? 'room' : undefined
     }
+    let waited = false
     for (let wait = mustWait(); wait != null; wait = mustWait()) {
+      waited = true
       await (wait === 'foreground' ? raceSignal(this.idle.promise, signal) : this.landing(signal))
     }
     signal.throwIfAborted()
-    return this.hold(live() ?? this.send(cid, key), signal)
+    const joined = live()
+    if (joined == null && waited && skip?.() === true) {
+      // what it waited for landed through another caller meanwhile: reading it again is waste
+      return undefined
+    }
+    return this.hold(joined ?? this.send(cid, key), signal)
   }
 
   /** Resolves when any request in flight ends (at once if none is) */
@@ -139,13 +189,18 @@ export class BlockFetcher {
   private send (cid: CID, key: string): Request {
     const controller = new AbortController()
     const request: Request = { controller, holders: 0, bytes: this.read(cid, key, controller.signal) }
+    if (this.requests.size === 0) {
+      this.progressAt = performance.now()
+    }
     this.requests.set(key, request)
+    this.watch()
     request.bytes
       .catch(err => { log('request for %c ended: %e', cid, err) })
       .finally(() => {
         if (this.requests.get(key) === request) {
           this.requests.delete(key)
         }
+        this.progressAt = performance.now()
         this.landed.resolve()
         this.landed = Promise.withResolvers<void>()
       })
@@ -185,6 +240,30 @@ export class BlockFetcher {
     return holders
   }
 
+  /** Arms the stall timer while requests are on the wire; when it finds none landed for `stallTimeoutMs`, fails them all */
+  private watch (): void {
+    const limit = this.stallTimeoutMs
+    if (limit == null || this.stallTimer != null || this.requests.size === 0) {
+      return
+    }
+    const check = (): void => {
+      this.stallTimer = undefined
+      if (this.requests.size === 0) {
+        return
+      }
+      const quiet = performance.now() - this.progressAt
+      if (quiet < limit) {
+        this.stallTimer = setTimeout(check, limit - quiet)
+        return
+      }
+      const error = new FetchStalledError(`No block has arrived for ${Math.round(quiet)} ms with ${this.requests.size} requests on the wire (stallTimeoutMs ${limit}): the providers have gone quiet`)
+      for (const request of this.requests.values()) {
+        request.controller.abort(error)
+      }
+    }
+    this.stallTimer = setTimeout(check, limit)
+  }
+
   private async read (cid: CID, key: string, signal: AbortSignal): Promise<Uint8Array> {
     const deadline = this.cancelled.has(key) ? AbortSignal.timeout(this.refetchTimeoutMs) : undefined
     try {
@@ -192,6 +271,9 @@ export class BlockFetcher {
       this.cancelled.delete(key)
       return bytes
     } catch (err: any) {
+      if (err instanceof BlockVerificationError) {
+        throw err
+      }
       if (signal.aborted) {
         this.cancelled.add(key)
         throw signal.reason ?? err

@@ -77,18 +77,38 @@ export interface DirectoryInit {
    * caller's signal) may take when it is asked for again, before the request
    * fails with a BlockFetchError that says why. @helia/bitswap sends no
    * CANCEL, so the peer counts the block as sent, and a repeat want on the same
-   * connection is never answered: a new connection is needed.
+   * connection is never answered: a new connection is needed. The deadline
+   * belongs to the connection that got the first want: `withDynamicDirectory`
+   * forgets it when the node restarts and when a peer connects anew.
    *
    * @default 10000
    */
   refetchTimeoutMs?: number
+
+  /**
+   * The stall bound: when no block has arrived for this long while requests
+   * are on the wire (a peer that hung up in the middle of a listing, with no
+   * other provider), every request on the wire fails with a
+   * FetchStalledError, and so does each call waiting on one (a listing, an
+   * edit, a prefetch), leaving its Directory as it was. Unset, a wait has no
+   * bound but the caller's signal: the request stays wanted, and a provider
+   * that comes back (a redial) answers it, so the call resumes where it was.
+   * The bound counts from the last block that arrived, not per block: a slow
+   * but steady peer never trips it.
+   *
+   * @default undefined (no bound: the caller's signal bounds a wait)
+   */
+  stallTimeoutMs?: number
 }
 
 /** Options of `dynamicDirectory()` and `withDynamicDirectory()`: the directory options, the tree cache's size and the prefetch */
 export interface DynamicDirectoryInit extends DirectoryInit {
   /**
    * The most distinct retained shard nodes (a basic directory counts as one)
-   * that cached trees may hold together; least recently used trees go first
+   * that cached trees may hold together; least recently used trees go first.
+   * Listings and prefetches keep what they fetch only within it, however
+   * often they run (an edit keeps the path it loads, and the newest tree stays
+   * even when it alone is heavier). A non-negative integer.
    *
    * @default 65536
    */
@@ -108,7 +128,7 @@ export interface DynamicDirectoryInit extends DirectoryInit {
   prefetch?: boolean
 
   /**
-   * The most nodes one prefetch fetches
+   * The most nodes one prefetch fetches; a non-negative integer
    *
    * @default cacheNodes
    */

@@ -11,6 +11,8 @@ import type { Helia } from '@helia/interface'
 export interface HeliaLike extends DynamicDirectoryComponents, Pick<Helia, 'addMixin'> {
   /** `'started'` when the node runs (Helia's `status`) */
   status?: Helia['status'] | string
+  /** The node's libp2p, if any: a new connection to a peer forgets the deadlines of wants cancelled on an earlier one */
+  libp2p?: { addEventListener(type: 'peer:connect', listener: () => void): void }
 }
 
 /** A node with `directories` added by `withDynamicDirectory` */
@@ -21,8 +23,10 @@ export type HeliaWithDirectories<H> = H & {
 
 /**
  * Adds `helia.directories`. It starts and stops with the node: `stop` ends
- * every fetch it has in flight (callers get a NotStartedError) and drops its
- * retained trees; calls made while the node is stopped reject until it starts.
+ * every fetch it has in flight (callers get a NotStartedError), waits for them
+ * to wind down (bounded) and drops its retained trees; calls made while the
+ * node is stopped reject until it starts, and a start forgets which wants the
+ * stop cancelled.
  *
  * @example
  *
@@ -38,8 +42,13 @@ export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: Dyna
   helia.addMixin({
     name: 'dynamic-directory',
     start: () => { service.start() },
-    stop: () => { service.stop() }
+    stop: async () => {
+      service.stop()
+      // before the block brokers stop: they withdraw the wants the stop cancelled
+      await service.drained()
+    }
   })
+  helia.libp2p?.addEventListener('peer:connect', () => { service.connected() })
 
   return Object.assign(helia, { directories: service })
 }

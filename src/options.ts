@@ -22,6 +22,7 @@ export interface DirectoryConfig {
   fetchBudget: number
   refetchTimeoutMs: number
   listWindow: number
+  stallTimeoutMs?: number
 }
 
 /**
@@ -48,7 +49,8 @@ export function resolveConfig (init: DirectoryInit = {}): DirectoryConfig {
     cidVersion: cidVersion ?? DEFAULT_CID_VERSION,
     fetchBudget: init.fetchBudget ?? DEFAULT_FETCH_BUDGET,
     refetchTimeoutMs: init.refetchTimeoutMs ?? DEFAULT_REFETCH_TIMEOUT_MS,
-    listWindow: init.listWindow ?? DEFAULT_LIST_WINDOW
+    listWindow: init.listWindow ?? DEFAULT_LIST_WINDOW,
+    stallTimeoutMs: init.stallTimeoutMs
   }
 
   checkConfig(config)
@@ -77,4 +79,15 @@ function checkConfig (config: DirectoryConfig): void {
   if (!Number.isSafeInteger(config.refetchTimeoutMs) || config.refetchTimeoutMs < 1) {
     throw new InvalidParametersError(`refetchTimeoutMs must be a positive integer, got ${config.refetchTimeoutMs}`)
   }
+  if (config.stallTimeoutMs !== undefined && (!Number.isSafeInteger(config.stallTimeoutMs) || config.stallTimeoutMs < 1)) {
+    throw new InvalidParametersError(`stallTimeoutMs must be a positive integer, got ${String(config.stallTimeoutMs)}`)
+  }
+}
+
+/** Checks the tree cache's options: node counts, 0 or more */
+export function checkNodeCount (name: 'cacheNodes' | 'prefetchNodes', value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidParametersError(`${name} must be a non-negative integer, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)
+  }
+  return value
 }

@@ -16,8 +16,9 @@ import { TreeCache } from './cache.js'
 import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
 import { BlockFetcher } from './fetch.js'
+import { Joined } from './joined.js'
 import { assertValidName } from './names.js'
-import { EDIT_OPTIONS, resolveConfig } from './options.js'
+import { EDIT_OPTIONS, checkNodeCount, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv } from './directory.js'
 import type { ShardLink } from './hamt/shard.js'
@@ -28,6 +29,17 @@ import type { CID } from 'multiformats/cid'
 /** Retained shard nodes the cache may hold across all its trees */
 export const DEFAULT_CACHE_NODES = 65_536
 
+/**
+ * How long a stop waits, once its requests have ended, before the node's
+ * block brokers stop: @helia/bitswap 4.0.19 withdraws an aborted want 10 ms
+ * later (its debounce) and drops that timer when it stops, which leaves the
+ * want in its list, where the next want for the block after a restart joins
+ * it and is never sent
+ */
+const WITHDRAW_MS = 50
+/** The most a stop waits for its requests to end */
+const STOP_GRACE_MS = 1_000
+
 export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly blockstore: BlockWriter
   private readonly init: DirectoryInit
@@ -37,13 +49,16 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly cacheNodes: number
   private readonly prefetch: { enabled: boolean, nodes: number }
   private controller: AbortController
+  private readonly opening = new Joined<DynamicDirectory>()
 
   constructor (blockstore: BlockReader & BlockWriter, init: DynamicDirectoryInit = {}, options: { started: boolean } = { started: true }) {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, ...directoryInit } = init
+    checkNodeCount('cacheNodes', cacheNodes)
+    checkNodeCount('prefetchNodes', prefetchNodes)
     const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
     this.init = directoryInit
-    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs })
+    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs })
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
     this.cache = new TreeCache(cacheNodes)
@@ -69,9 +84,11 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     return this.cache.size
   }
 
+  /** Starts again after a stop; the wants the stop cancelled are forgotten (their connections are gone) */
   start (): void {
     if (this.controller.signal.aborted) {
       this.controller = new AbortController()
+      this.fetcher.forgetCancelled()
     }
   }
 
@@ -79,6 +96,17 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   stop (): void {
     this.controller.abort(new NotStartedError('The directories component was stopped'))
     this.cache.clear()
+  }
+
+  /** Resolves once the requests a stop ended have wound down in the blockstore (bounded), so that the node's block brokers withdraw them before they stop */
+  async drained (): Promise<void> {
+    await this.fetcher.settled(STOP_GRACE_MS)
+    await new Promise(resolve => setTimeout(resolve, WITHDRAW_MS))
+  }
+
+  /** A new connection to a peer: wants cancelled on an earlier connection need no deadline on this one */
+  connected (): void {
+    this.fetcher.forgetCancelled()
   }
 
   create (): Directory {
@@ -143,17 +171,21 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   /** The cached tree for this CID and these options, or a freshly opened one, now cached (and prefetching, if asked) */
   private async checkout (cid: CID, env: DirectoryEnv, options: DirectoryOptions & { prefetch?: boolean }): Promise<DynamicDirectory> {
     this.signal.throwIfAborted()
-    const cached = this.cache.get(cacheKey(cid, env))
+    const key = cacheKey(cid, env)
+    const cached = this.cache.get(key)
     if (cached != null) {
       return cached
     }
-    const directory = await DynamicDirectory.open(env, cid, options)
-    this.remember(cid, env, directory)
-    if (options.prefetch ?? this.prefetch.enabled) {
-      // ends when the tree leaves the cache (which closes it) or the node stops
-      directory.prefetch({ nodes: this.prefetch.nodes })
-    }
-    return directory
+    // concurrent calls on one cold CID share one open, and so one tree
+    return this.opening.run(key, options.signal, async (signal) => {
+      const directory = await DynamicDirectory.open(env, cid, { ...options, signal })
+      this.remember(cid, env, directory)
+      if (options.prefetch ?? this.prefetch.enabled) {
+        // ends when the tree leaves the cache (which closes it) or the node stops
+        directory.prefetch({ nodes: this.prefetch.nodes })
+      }
+      return directory
+    })
   }
 
   private remember (cid: CID, env: DirectoryEnv, directory: DynamicDirectory): void {
@@ -170,6 +202,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
       config: resolveConfig({ ...this.init, ...overrides }),
       lifecycle: this,
       retainNodes: this.cacheNodes,
+      mayKeep: () => this.cache.room(),
       loaded: (link: ShardLink) => { this.cache.retained.loaded(link) }
     }
   }

@@ -13,8 +13,10 @@
  * gradually would be paid in round trips.
  *
  * A fetched node fills its shared link while the walk has kept fewer than
- * `keep` nodes; past that it is used and let go, so a walk of a directory
- * larger than the retained-tree bound runs in bounded memory.
+ * `keep` nodes and the cache has room (`mayKeep`: the bound over all cached
+ * trees, so repeated walks do not add up); past that it is used and let go,
+ * so a walk of a directory larger than the retained-tree bound runs in
+ * bounded memory.
  */
 
 import { raceSignal } from 'race-signal'
@@ -31,6 +33,8 @@ export interface WalkEnv {
   fetcher: BlockFetcher
   /** Told of every node the walk fills in, for the cache's count */
   loaded(link: ShardLink): void
+  /** Whether the walk may keep one more node now (the cache's bound over all its trees); always, if absent */
+  mayKeep?(): boolean
 }
 
 export interface WalkOptions {
@@ -149,9 +153,10 @@ class Walk {
 
   private send (ref: LinkRef): void {
     this.inFlight++
-    this.env.fetcher.get(ref.link.cid, { signal: this.options.signal, background: this.options.background })
+    // held back for room or for the foreground, it is not sent if another walk has loaded the link meanwhile
+    this.env.fetcher.get(ref.link.cid, { signal: this.options.signal, background: this.options.background, skip: () => ref.link.loaded != null })
       .then(bytes => {
-        this.landed.push({ ref, shard: this.keep(ref, bytes) })
+        this.landed.push({ ref, shard: bytes == null ? ref.link.loaded as Shard : this.keep(ref, bytes) })
       })
       .catch(error => {
         // a fetch or a node that fails its checks ends the walk: nothing is skipped silently
@@ -171,7 +176,7 @@ class Walk {
     }
     const shard = readChild(this.context, ref, bytes)
     this.options.fetched?.()
-    if (this.kept < this.options.keep) {
+    if (this.kept < this.options.keep && (this.env.mayKeep?.() ?? true)) {
       this.kept++
       ref.link.loaded = shard
       this.env.loaded(ref.link)

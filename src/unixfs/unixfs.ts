@@ -28,11 +28,12 @@ import type { CID } from 'multiformats/cid'
 
 /**
  * What the drop-in's engine takes per instance: how many shard blocks it
- * requests at once, how many retained shard nodes its cache keeps, and how
- * long a block cancelled in flight may take when asked for again. The options
+ * requests at once, how many retained shard nodes its cache keeps, how long a
+ * block cancelled in flight may take when asked for again, and the stall
+ * bound. The options
  * that shape a directory are per call, as in `@helia/unixfs`.
  */
-export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs'>
+export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs'>
 
 /** What the drop-in needs of a Helia node */
 export interface UnixFSComponents {
@@ -49,7 +50,7 @@ export class DynamicUnixFS implements UnixFS {
 
   constructor (components: UnixFSComponents, init: UnixFSInit = {}) {
     this.blockstore = components.blockstore
-    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs }
+    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs }
     this.peer = heliaUnixfs(components)
     this.online = new DirectoryService(components.blockstore, this.init)
   }

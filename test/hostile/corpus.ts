@@ -27,7 +27,7 @@ import type { Directory, DirectoryEntry, DynamicDirectoryInit } from '../../src/
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 
-export type ExpectedError = 'InvalidShardError' | 'InvalidBlockError' | 'NotADirectoryError' | 'InvalidDirectoryError' | 'BlockFetchError'
+export type ExpectedError = 'InvalidShardError' | 'InvalidBlockError' | 'NotADirectoryError' | 'InvalidDirectoryError' | 'BlockFetchError' | 'BlockVerificationError'
 
 export interface HostileTree {
   /** What the directory reads from */
@@ -914,7 +914,7 @@ export const cases: HostileCase[] = [
   // --- a blockstore that returns other bytes than the CID's ---------------
   {
     name: 'lying blockstore: a sub-shard CID answers with another sub-shard\'s bytes',
-    expected: 'InvalidShardError',
+    expected: 'BlockVerificationError',
     async build () {
       const f = await Forge.of(256)
       const [a, b] = await f.subShardSlots()
@@ -926,7 +926,7 @@ export const cases: HostileCase[] = [
   },
   {
     name: 'lying blockstore: a sub-shard CID answers with the root\'s bytes',
-    expected: 'InvalidShardError',
+    expected: 'BlockVerificationError',
     async build () {
       const f = await Forge.of(256)
       const [a] = await f.subShardSlots()
@@ -937,7 +937,7 @@ export const cases: HostileCase[] = [
   },
   {
     name: 'lying blockstore: the root CID answers with a file',
-    expected: 'NotADirectoryError',
+    expected: 'BlockVerificationError',
     async build () {
       const f = await Forge.of(256)
       const store = await lyingCopy(f)
