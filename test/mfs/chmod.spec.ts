@@ -1,15 +1,5 @@
-import * as dagPb from '@ipld/dag-pb'
 import { expect } from 'aegir/chai'
-import { readBlock } from '../../src/blocks.js'
-import { decodeUnixFSData } from '../../src/unixfs-data.js'
-import { createShardedDirectory, importRoot, setup, smallFile } from './setup.js'
-import type { Blockstore } from 'interface-blockstore'
-import type { CID } from 'multiformats/cid'
-
-/** The root's UnixFS data, hashType read from the protobuf */
-export async function rootData (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<ReturnType<typeof decodeUnixFSData>> {
-  return decodeUnixFSData(dagPb.decode(await readBlock(blockstore, cid)).Data ?? new Uint8Array())
-}
+import { createShardedDirectory, importRoot, rootData, setup, smallFile } from './setup.js'
 
 describe('mfs: chmod (@helia/mfs 8.0.5 chmod.spec)', function () {
   this.timeout(60_000)

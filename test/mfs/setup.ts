@@ -12,6 +12,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { importer } from 'ipfs-unixfs-importer'
 import { readBlock } from '../../src/blocks.js'
 import { mfs } from '../../src/mfs/index.js'
+import { decodeUnixFSData } from '../../src/unixfs-data.js'
 import type { MFS, MFSInit } from '../../src/mfs/index.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { ImportCandidate, ImporterOptions } from 'ipfs-unixfs-importer'
@@ -120,4 +121,9 @@ export async function bytesOf (source: AsyncIterable<Uint8Array>): Promise<Uint8
     at += chunk.byteLength
   }
   return out
+}
+
+/** The root's UnixFS data, hashType read from the protobuf */
+export async function rootData (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<ReturnType<typeof decodeUnixFSData>> {
+  return decodeUnixFSData(dagPb.decode(await readBlock(blockstore, cid)).Data ?? new Uint8Array())
 }

@@ -1,6 +1,5 @@
 import { expect } from 'aegir/chai'
-import { rootData } from './chmod.spec.js'
-import { all, createShardedDirectory, importRoot, setup } from './setup.js'
+import { all, createShardedDirectory, importRoot, rootData, setup } from './setup.js'
 
 describe('mfs: touch (@helia/mfs 8.0.5 touch.spec, without its 2 s sleeps: explicit mtimes)', function () {
   this.timeout(60_000)
