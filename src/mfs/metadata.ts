@@ -58,9 +58,3 @@ async function replace (core: MfsCore, tx: Transaction, trail: Parameters<MfsCor
   const steps = await core.editable(tx, trail, options)
   await core.linkCid(steps, name, cid, undefined, options)
 }
-
-/** `@helia/unixfs` `touch`'s default: now */
-export function now (): Mtime {
-  const ms = Date.now()
-  return { secs: BigInt(Math.floor(ms / 1000)), nsecs: (ms % 1000) * 1_000_000 }
-}

@@ -1,6 +1,7 @@
 /** `touch`: see `metadata.ts`; the mtime is now unless `mtime` is given */
 
-import { now, setMetadata } from './metadata.js'
+import { now } from '../unixfs/metadata.js'
+import { setMetadata } from './metadata.js'
 import type { MfsCore } from './core.js'
 import type { MFSTouchOptions } from './index.js'
 

@@ -16,6 +16,7 @@ import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import { dynamicDirectory } from '../index.js'
 import { asPeer } from './errors.js'
 import { ls } from './ls.js'
+import { hamtMetadata, now } from './metadata.js'
 import { putEmptyDirectory } from './mkdir.js'
 import { checkFlag, checkKeys, CP_OPTIONS, engineOptions, MKDIR_OPTIONS, readOptions, refuseProviders, RM_OPTIONS } from './options.js'
 import { sourceSize } from './source.js'
@@ -91,12 +92,12 @@ export class DynamicUnixFS implements UnixFS {
     yield * this.peer.cat(cid, options)
   }
 
-  async chmod (cid: CID, mode: number, options?: ChmodOptions): Promise<CID> {
-    return this.peer.chmod(cid, mode, options)
+  async chmod (cid: CID, mode: number, options: ChmodOptions = {}): Promise<CID> {
+    return hamtMetadata(this.directories(options), this.blockstore, cid, { mode }, options, async () => this.peer.chmod(cid, mode, options))
   }
 
-  async touch (cid: CID, options?: TouchOptions): Promise<CID> {
-    return this.peer.touch(cid, options)
+  async touch (cid: CID, options: TouchOptions = {}): Promise<CID> {
+    return hamtMetadata(this.directories(options), this.blockstore, cid, { mtime: options.mtime ?? now() }, options, async () => this.peer.touch(cid, options))
   }
 
   async cp (source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
