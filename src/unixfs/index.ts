@@ -19,6 +19,7 @@ import { ls } from './ls.js'
 import { hamtMetadata, now } from './metadata.js'
 import { putEmptyDirectory } from './mkdir.js'
 import { checkFlag, checkKeys, CP_OPTIONS, engineOptions, MKDIR_OPTIONS, readOptions, refuseProviders, RM_OPTIONS } from './options.js'
+import { repairing } from './repair.js'
 import { sourceSize } from './source.js'
 import { stat } from './stat.js'
 import { readRawTarget } from './target.js'
@@ -65,7 +66,7 @@ export class DynamicUnixFS implements UnixFS {
     this.blockstore = components.blockstore
     this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs }
     this.peer = heliaUnixfs(components)
-    this.online = dynamicDirectory(components, this.init)
+    this.online = repairing(dynamicDirectory(components, this.init), components.blockstore)
   }
 
   async * addAll (...args: Parameters0<UnixFS['addAll']>): AsyncIterable<any> {
@@ -158,7 +159,7 @@ export class DynamicUnixFS implements UnixFS {
   /** The service that reads as the call asks: offline, or not */
   private directories (options: { offline?: boolean }): DynamicDirectories {
     if (checkFlag('offline', 'offline', options.offline)) {
-      this.offlineDirectories ??= dynamicDirectory({ blockstore: offlineReads(this.blockstore) }, this.init)
+      this.offlineDirectories ??= repairing(dynamicDirectory({ blockstore: offlineReads(this.blockstore) }, this.init), this.blockstore)
       return this.offlineDirectories
     }
     return this.online

@@ -2,7 +2,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { expect } from 'aegir/chai'
 import { readBlock } from '../../src/blocks.js'
 import { decodeUnixFSData } from '../../src/unixfs-data.js'
-import { files, imported, setup } from './setup.js'
+import { all, files, imported, setup } from './setup.js'
 import type { Setup } from './setup.js'
 import type { CID } from 'multiformats/cid'
 
@@ -55,6 +55,22 @@ describe('unixfs drop-in: chmod and touch of a HAMT run on the engine', function
     expect(await hashTypeOf(s, repaired)).to.equal(0x22)
     expect(await s.fs.stat(repaired)).to.include({ mode: 0o700 })
     expect(repaired.toString()).to.equal((await s.fs.touch(await s.fs.chmod(hamt, 0o700), { mtime: { secs: 7n } })).toString())
+  })
+
+  it('stat, ls, cp and rm read a hashType-less root as murmur3: @helia/unixfs\'s stat and listing, edits written with hashType', async () => {
+    const s = await setup()
+    const entries = await files(s.fs, 100)
+    const hamt = await imported(s, entries, { shardSplitThresholdBytes: 500 })
+    const legacy = await s.peer.touch(hamt, { mtime: { secs: 3n } })
+    expect(await s.fs.stat(legacy)).to.deep.equal(await s.peer.stat(legacy))
+    expect(await all(s.fs.ls(legacy))).to.deep.equal(await all(s.peer.ls(legacy)))
+    const fixed = await s.fs.touch(hamt, { mtime: { secs: 3n } })
+    const [extra] = await files(s.fs, 1, 'extra-')
+    const added = await s.fs.cp(extra.cid, legacy, extra.name, { shardSplitThresholdBytes: 500 })
+    expect(await hashTypeOf(s, added)).to.equal(0x22)
+    expect(added.toString()).to.equal((await s.fs.cp(extra.cid, fixed, extra.name, { shardSplitThresholdBytes: 500 })).toString())
+    const removed = await s.fs.rm(legacy, entries[0].name, { shardSplitThresholdBytes: 500 })
+    expect(removed.toString()).to.equal((await s.fs.rm(fixed, entries[0].name, { shardSplitThresholdBytes: 500 })).toString())
   })
 
   it('files, basic directories and recursive changes are @helia/unixfs\'s, as before', async () => {
