@@ -15,6 +15,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { Key } from 'interface-datastore'
 import createMortice from 'mortice'
 import { CID } from 'multiformats/cid'
+import { childSize, readBlock } from '../blocks.js'
 import { DirectoryService } from '../directories.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
 import { putEmptyDirectory } from '../unixfs/mkdir.js'
@@ -32,6 +33,9 @@ import type { Mtime } from 'ipfs-unixfs'
 import type { Mortice } from 'mortice'
 
 let lockCount = 0
+
+/** The most Tsizes kept; then the map starts again */
+const SIZE_CACHE = 4096
 
 /** The per-call options that shape an edit, as `@helia/mfs` passes them to `@helia/unixfs` */
 const SHARD_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile'] as const
@@ -70,6 +74,8 @@ export class MfsCore implements TreeEnv {
   private readonly services = new Map<string, DirectoryService>()
   private readonly lock: Mortice
   private root?: DirNode
+  /** Tsizes of directory blocks this MFS wrote or read (two versions with the same entries have one CID) */
+  private readonly sizes = new Map<string, bigint>()
   /** Calls with `flush: false` since the last flush */
   unflushed = 0
 
@@ -157,7 +163,7 @@ export class MfsCore implements TreeEnv {
   }
 
   private async writeRoot (root: DirNode, options: AbortOptions): Promise<CID> {
-    const cid = await persist(root, engine(options))
+    const cid = await persist(this, root, engine(options))
     await this.datastore.put(this.key, cid.bytes, { signal: options.signal })
     this.unflushed = 0
     return cid
@@ -212,6 +218,19 @@ export class MfsCore implements TreeEnv {
     }
   }
 
+  async sizeOf (cid: CID, options: AbortOptions): Promise<bigint> {
+    const key = cid.toString()
+    let size = this.sizes.get(key)
+    if (size == null) {
+      size = BigInt(childSize(cid, await readBlock(this.blockstore, cid, { signal: options.signal })))
+      if (this.sizes.size >= SIZE_CACHE) {
+        this.sizes.clear()
+      }
+      this.sizes.set(key, size)
+    }
+    return size
+  }
+
   /** A new empty directory, its block written (as `@helia/unixfs` `mkdir` writes it) */
   async newDirectory (service: string, options: NewDirectoryOptions): Promise<DirNode> {
     const cidVersion = options.cidVersion ?? (options.profile == null ? this.init.cidVersion : undefined)
@@ -220,6 +239,7 @@ export class MfsCore implements TreeEnv {
     if (node == null) {
       throw new Error('internal: an empty directory did not open')
     }
+    node.size = empty.size
     return node
   }
 
@@ -272,7 +292,7 @@ export class MfsCore implements TreeEnv {
     const key = this.serviceKey(options)
     if (last.service !== key) {
       // written as it is, then reopened with the options this call edits it by
-      const cid = await persist(last, engine(options))
+      const cid = await persist(this, last, engine(options))
       const reopened = await this.openDirectory(key, cid, options)
       if (reopened == null) {
         throw new Error('internal: a directory did not reopen')
@@ -287,8 +307,9 @@ export class MfsCore implements TreeEnv {
   /** Links the directory node `node` as `name` in the last directory of `trail` (already editable) */
   async link (trail: Step[], name: string, node: DirNode, options: AbortOptions): Promise<void> {
     const parent = trail[trail.length - 1].node
-    const cid = await persist(node, engine(options))
-    await parent.directory.set(name, cid, engine(options))
+    const cid = await persist(this, node, engine(options))
+    node.size ??= await this.sizeOf(cid, options)
+    await parent.directory.set(name, cid, { ...engine(options), size: node.size })
     parent.children.set(name, node)
     parent.stale.delete(name)
   }
@@ -311,7 +332,7 @@ export class MfsCore implements TreeEnv {
 
   /** The CID of a target: a directory's is written first if it changed */
   async cidOf (target: Target, options: AbortOptions): Promise<CID> {
-    return target.kind === 'directory' ? persist(target.node, engine(options)) : target.entry.cid
+    return target.kind === 'directory' ? persist(this, target.node, engine(options)) : target.entry.cid
   }
 
   /** Refuses a path that exists, unless `force` */

@@ -3,17 +3,19 @@
  * `@helia/mfs`: the destination must not exist unless `force`, and `force`
  * also creates missing parent directories; `parents` creates them without
  * replacing anything. A directory copied from a path is linked by its CID
- * (written first if it has unflushed edits); its retained tree stays in the
- * engine's cache, so opening the copy fetches nothing.
+ * (written first if it has unflushed edits), and the copy is a clone of its
+ * opened node: the two share every loaded shard and sub-directory (each
+ * copies what it edits), so the copy fetches nothing.
  */
 
 import { InvalidParametersError } from '../errors.js'
 import { sourceSize } from '../unixfs/source.js'
 import { segments } from './core.js'
 import { DoesNotExistError } from './errors.js'
+import { cloneNode } from './tree.js'
 import type { MfsCore } from './core.js'
 import type { MFSCpOptions } from './index.js'
-import type { Transaction } from './tree.js'
+import type { DirNode, Transaction } from './tree.js'
 import type { CID } from 'multiformats/cid'
 
 export async function cp (core: MfsCore, source: CID | string, destination: string, options: Partial<MFSCpOptions> = {}): Promise<void> {
@@ -30,26 +32,32 @@ export async function cp (core: MfsCore, source: CID | string, destination: stri
     size = await sourceSize(core.blockstore, source, { signal: options.signal })
   }
   await core.change(options, async (tx) => {
-    let cid: CID
-    if (typeof source === 'string') {
-      const found = await core.resolve(tx.root, segments(source), options)
-      if (found.target == null) {
-        throw new DoesNotExistError(`${source} does not exist`)
-      }
-      cid = await core.cidOf(found.target, options)
-      size = found.target.kind === 'directory' ? undefined : found.target.entry.size
-    } else {
-      cid = source
+    if (typeof source !== 'string') {
+      await linkAt(core, tx, names, source, size, destination, options)
+      return
     }
-    await linkAt(core, tx, names, cid, size, destination, options)
+    const found = await core.resolve(tx.root, segments(source), options)
+    if (found.target == null) {
+      throw new DoesNotExistError(`${source} does not exist`)
+    }
+    if (found.target.kind === 'directory') {
+      await linkAt(core, tx, names, cloneNode(found.target.node), undefined, destination, options)
+      return
+    }
+    await linkAt(core, tx, names, found.target.entry.cid, found.target.entry.size, destination, options)
   })
 }
 
-/** Links `cid` at the path `names` in the transaction, as `cp` does */
-export async function linkAt (core: MfsCore, tx: Transaction, names: string[], cid: CID, size: bigint | undefined, path: string, options: Partial<MFSCpOptions>): Promise<void> {
+/** Links `cid` (or an opened directory) at the path `names` in the transaction, as `cp` does */
+export async function linkAt (core: MfsCore, tx: Transaction, names: string[], cid: CID | DirNode, size: bigint | undefined, path: string, options: Partial<MFSCpOptions>): Promise<void> {
   const create = options.force === true || options.parents === true
   const { trail, target } = await core.resolve(tx.root, names, options, create ? tx : undefined)
   core.refuseExisting(target, path, options.force)
   const steps = await core.editable(tx, trail, options)
-  await core.linkCid(steps, names[names.length - 1], cid, size, options)
+  const name = names[names.length - 1]
+  if ('directory' in cid) {
+    await core.link(steps, name, cid, options)
+  } else {
+    await core.linkCid(steps, name, cid, size, options)
+  }
 }

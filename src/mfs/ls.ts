@@ -42,7 +42,7 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
       throw new DoesNotExistError(`${path} does not exist`)
     }
     if (target.kind === 'directory') {
-      await persist(target.node, engine(options))
+      await persist(core, target.node, engine(options))
       return { directory: target.node.directory.clone() }
     }
     return { entry: target.entry }

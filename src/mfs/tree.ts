@@ -31,6 +31,8 @@ export interface DirNode {
   directory: DynamicDirectory
   /** What the directory was last written as; undefined while it has unwritten edits */
   cid?: CID
+  /** The Tsize of a link to `cid`, when known (from the parent's link, or the write) */
+  size?: bigint
   /** The key of the directory service (edit options) it was opened with */
   service: string
   /** Sub-directories opened under it, by name */
@@ -56,10 +58,21 @@ export interface TreeEnv {
    * when it is no directory. A repaired root comes back without `cid`.
    */
   openDirectory(service: string, cid: CID, options: DirectoryOptions): Promise<DirNode | undefined>
+  /** The Tsize of a link to the directory block `cid` (its length plus its links' Tsize) */
+  sizeOf(cid: CID, options: DirectoryOptions): Promise<bigint>
 }
 
 export function nodeOf (directory: DynamicDirectory, service: string, cid?: CID): DirNode {
   return { directory, cid, service, children: new Map(), stale: new Set() }
+}
+
+/**
+ * A copy of `node` that can change apart from it: a Directory clone (sharing
+ * every loaded shard node), sharing the sub-directory nodes, which whoever
+ * edits them copies first
+ */
+export function cloneNode (node: DirNode): DirNode {
+  return { directory: node.directory.clone(), cid: node.cid, size: node.size, service: node.service, children: new Map(node.children), stale: new Set(node.stale) }
 }
 
 /** A call's view of the tree: copies of what it changes, swapped in when it succeeds */
@@ -104,7 +117,7 @@ export class Transaction {
     }
     let copy = this.copies.get(node)
     if (copy == null) {
-      copy = { directory: node.directory.clone(), cid: node.cid, service: node.service, children: new Map(node.children), stale: new Set(node.stale) }
+      copy = cloneNode(node)
       this.copies.set(node, copy)
       this.own.add(copy)
     }
@@ -137,6 +150,7 @@ export async function child (env: TreeEnv, trail: Step[], name: string, options:
   if (node == null) {
     return { kind: 'other', entry }
   }
+  node.size = node.cid == null ? undefined : entry.size
   parent.children.set(name, node)
   if (node.cid == null) {
     // a repaired root: linked at the next flush
@@ -157,21 +171,26 @@ export function markChanged (trail: Step[]): void {
 
 /**
  * Writes every changed directory under `node` (children first, each once)
- * and returns its CID. A failure leaves what was written written and the
- * rest changed.
+ * and returns its CID; a child's link gets the Tsize its write gave, read
+ * once. A failure leaves what was written written and the rest changed.
  */
-export async function persist (node: DirNode, options: DirectoryOptions): Promise<CID> {
+export async function persist (env: TreeEnv, node: DirNode, options: DirectoryOptions): Promise<CID> {
   if (node.cid != null && node.stale.size === 0) {
     return node.cid
   }
   for (const name of [...node.stale]) {
     const sub = node.children.get(name)
     if (sub != null) {
-      const cid = await persist(sub, options)
-      await node.directory.set(name, cid, options)
+      const cid = await persist(env, sub, options)
+      sub.size ??= await env.sizeOf(cid, options)
+      await node.directory.set(name, cid, { ...options, size: sub.size })
     }
     node.stale.delete(name)
   }
+  const before = node.cid
   node.cid = await node.directory.flush(options)
+  if (before == null || !before.equals(node.cid)) {
+    node.size = undefined
+  }
   return node.cid
 }

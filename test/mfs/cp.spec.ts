@@ -1,6 +1,8 @@
 import { expect } from 'aegir/chai'
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
+import { mfs } from '../../src/mfs/index.js'
+import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
 import { all, bytesOf, createShardedDirectory, createSubshardedDirectory, setup } from './setup.js'
 
 describe('mfs: cp (@helia/mfs 8.0.5 cp.spec)', function () {
@@ -96,6 +98,23 @@ describe('mfs: cp (@helia/mfs 8.0.5 cp.spec)', function () {
     await fs.cp(importerCid, '/sharded-dir')
     await fs.cp(CID.parse('bafkreiaixnpf23vkyecj5xqispjq5ubcwgsntnnurw2bjby7khe4wnjihu'), `/sharded-dir/${fileName}`)
     expect((await fs.stat('/sharded-dir')).cid.toString()).to.equal(containingDirCid.toString())
+  })
+
+  it('a copied directory (unflushed edits, a HAMT inside) changes apart from its source and reads no block twice', async () => {
+    const { blockstore: memory, datastore } = setup()
+    const first = mfs({ blockstore: memory, datastore })
+    await first.cp(await createShardedDirectory(memory, 500), '/src/h', { parents: true })
+    const blockstore = new CountingBlockstore(memory)
+    const fs = mfs({ blockstore, datastore })
+    await fs.writeBytes(Uint8Array.from([1]), '/src/h/new', { flush: false })
+    await fs.cp('/src', '/dst')
+    await fs.writeBytes(Uint8Array.from([2]), '/dst/h/only-in-copy')
+    await fs.rm('/src/h/file-1')
+    expect(blockstore.duplicates()).to.deep.equal([])
+    const src = (await all(fs.ls('/src/h'))).map(e => e.name)
+    const dst = (await all(fs.ls('/dst/h'))).map(e => e.name)
+    expect(src).to.include('new').and.not.include('only-in-copy').and.not.include('file-1')
+    expect(dst).to.include('new').and.include('only-in-copy').and.include('file-1')
   })
 
   it('creates missing parents with parents (or force), and refuses without', async () => {
