@@ -3,9 +3,11 @@
  * Directory work (`cp`, `rm`, `mkdir`, `ls`, `stat` of directories and the
  * `path` walks of `ls`/`stat`) runs on this package's engine, through one
  * `dynamicDirectory` service per instance, so trees loaded by one call serve
- * the next and CIDs follow `ipfs-unixfs-importer`. Everything else (adding,
- * `cat`, `chmod`, `touch`, `stat` of files) is `@helia/unixfs`'s own,
- * through an instance made with the same helia.
+ * the next and CIDs follow `ipfs-unixfs-importer`; so do `chmod` and `touch`
+ * of a HAMT (see `metadata.ts`), and a HAMT root written without hashType is
+ * read as murmur3 (see `repair.ts`). Everything else (adding, `cat`,
+ * `chmod`/`touch` of files and basic directories, `stat` of files) is
+ * `@helia/unixfs`'s own, through an instance made with the same helia.
  *
  * `offline: true` cannot be passed per call through the engine's fetcher, so
  * offline calls run on a second service (made on first use) whose blockstore
