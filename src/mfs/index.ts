@@ -162,6 +162,7 @@ export interface MFS {
   rm(path: string, options?: Partial<RmOptions>): Promise<void>
   /** `@helia/unixfs`'s stat of what is at `path` */
   stat(path: string, options?: StatOptions): Promise<FileStats | DirectoryStats | RawStats>
+  /** With `extended: true`: the DAG totals too (blocks, sizes, what is local) */
   stat(path: string, options?: ExtendedStatOptions): Promise<ExtendedFileStats | ExtendedDirectoryStats | ExtendedRawStats>
   /** Sets the mtime of what is at `path` (now, unless `mtime` is given) */
   touch(path: string, options?: Partial<MFSTouchOptions>): Promise<void>
