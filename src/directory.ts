@@ -48,6 +48,7 @@ import type { DirectoryConfig } from './options.js'
 import type { BasicState, HamtState, Layout, State } from './root.js'
 import type { Lifecycle } from './signals.js'
 import type { SizeStrategy } from './size.js'
+import type { Mtime } from 'ipfs-unixfs'
 
 const log = logger('helia:dynamic-directory')
 
@@ -127,6 +128,27 @@ export class DynamicDirectory implements Directory {
     }
     this.state.owner = {}
     return this.state.root
+  }
+
+  /** The mode and mtime the root block carries (and the next flush writes) */
+  get metadata (): { mode?: number, mtime?: Mtime } {
+    return { mode: this.layout.mode, mtime: this.layout.mtime }
+  }
+
+  /**
+   * An independent version whose root carries `mode` and `mtime` instead
+   * (chmod, touch), sharing everything this one has loaded; its next flush
+   * rewrites the root block only (a HAMT root with its fanout and hashType
+   * 0x22, as every shard node is written)
+   */
+  withMetadata (metadata: { mode?: number, mtime?: Mtime }): DynamicDirectory {
+    const layout: Layout = { cidVersion: this.layout.cidVersion, mode: metadata.mode, mtime: metadata.mtime }
+    if (this.state.shape === 'basic') {
+      return new DynamicDirectory(this.env, layout, this.loader.clone(), { ...this.state, entries: new Map(this.state.entries), persisted: undefined })
+    }
+    const owner = {}
+    const root = (this.snapshot() as Shard).writable(owner, true)
+    return new DynamicDirectory(this.env, layout, this.loader.clone(), { shape: 'hamt', root, owner })
   }
 
   get shape (): 'basic' | 'hamt' {

@@ -29,6 +29,8 @@ export { withDynamicDirectory } from './mixin.js'
 export type { HeliaWithDirectories, HeliaLike } from './mixin.js'
 export { unixfs, NotUnixFSError, InvalidPBNodeError } from './unixfs/index.js'
 export type { UnixFSInit, UnixFSComponents, LsEntry } from './unixfs/index.js'
+export { mfs } from './mfs/index.js'
+export type { MFS, MFSInit, MFSComponents, MFSEntry } from './mfs/index.js'
 
 /**
  * The directories of a Helia node (or anything with a blockstore). To stop

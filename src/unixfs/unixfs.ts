@@ -3,9 +3,11 @@
  * Directory work (`cp`, `rm`, `mkdir`, `ls`, `stat` of directories and the
  * `path` walks of `ls`/`stat`) runs on this package's engine, through one
  * `dynamicDirectory` service per instance, so trees loaded by one call serve
- * the next and CIDs follow `ipfs-unixfs-importer`. Everything else (adding,
- * `cat`, `chmod`, `touch`, `stat` of files) is `@helia/unixfs`'s own,
- * through an instance made with the same helia.
+ * the next and CIDs follow `ipfs-unixfs-importer`; so do `chmod` and `touch`
+ * of a HAMT (see `metadata.ts`), and a HAMT root written without hashType is
+ * read as murmur3 (see `repair.ts`). Everything else (adding, `cat`,
+ * `chmod`/`touch` of files and basic directories, `stat` of files) is
+ * `@helia/unixfs`'s own, through an instance made with the same helia.
  *
  * `offline: true` cannot be passed per call through the engine's fetcher, so
  * offline calls run on a second service (made on first use) whose blockstore
@@ -19,7 +21,9 @@ import { ls } from './commands/ls.js'
 import { mkdir } from './commands/mkdir.js'
 import { rm } from './commands/rm.js'
 import { stat } from './commands/stat.js'
+import { hamtMetadata, now } from './utils/metadata.js'
 import { checkFlag } from './utils/options.js'
+import { repairing } from './utils/repair.js'
 import type { DynamicDirectories, DynamicDirectoryInit } from '../interface.js'
 import type { AnyStatOptions } from './commands/stat.js'
 import type { AddFileOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileCandidate, FileStats, LsOptions, MkdirOptions, RawStats, RmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
@@ -52,7 +56,7 @@ export class DynamicUnixFS implements UnixFS {
     this.blockstore = components.blockstore
     this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs }
     this.peer = heliaUnixfs(components)
-    this.online = new DirectoryService(components.blockstore, this.init)
+    this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
   }
 
   async * addAll (...args: Parameters<UnixFS['addAll']>): AsyncIterable<any> {
@@ -79,12 +83,12 @@ export class DynamicUnixFS implements UnixFS {
     yield * this.peer.cat(cid, options)
   }
 
-  async chmod (cid: CID, mode: number, options?: ChmodOptions): Promise<CID> {
-    return this.peer.chmod(cid, mode, options)
+  async chmod (cid: CID, mode: number, options: ChmodOptions = {}): Promise<CID> {
+    return hamtMetadata(this.directories(options), this.blockstore, cid, { mode }, options, async () => this.peer.chmod(cid, mode, options))
   }
 
-  async touch (cid: CID, options?: TouchOptions): Promise<CID> {
-    return this.peer.touch(cid, options)
+  async touch (cid: CID, options: TouchOptions = {}): Promise<CID> {
+    return hamtMetadata(this.directories(options), this.blockstore, cid, { mtime: options.mtime ?? now() }, options, async () => this.peer.touch(cid, options))
   }
 
   async cp (source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
@@ -112,7 +116,7 @@ export class DynamicUnixFS implements UnixFS {
   /** The service that reads as the call asks: offline, or not */
   private directories (options: { offline?: boolean }): DynamicDirectories {
     if (checkFlag('offline', 'offline', options.offline)) {
-      this.offlineDirectories ??= new DirectoryService(offlineReads(this.blockstore), this.init)
+      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), this.init), this.blockstore)
       return this.offlineDirectories
     }
     return this.online

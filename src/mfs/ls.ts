@@ -1,0 +1,107 @@
+/**
+ * `ls`: the entries of the directory at the path from its engine Directory
+ * (a HAMT's shards fetched in bursts, as the engine lists), or the one entry
+ * of a file. Each entry is `{ cid, name, path, size }` with `path` the MFS
+ * path of the entry and `size` the link's Tsize (a file's own entry: its
+ * content size, as `@helia/unixfs` gives it). The path is resolved under the
+ * lock, and a directory with unflushed edits written first so its entries'
+ * CIDs are current; the listing then streams from a snapshot, so edits made
+ * meanwhile do not show in it. `long` adds each entry's `type` and a file's
+ * `fileSize`, reading each entry's root block (32 at once).
+ */
+
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
+import { readBlock } from '../blocks.js'
+import { checkCount } from '../unixfs/utils/options.js'
+import { engine, segments } from './core.js'
+import { DoesNotExistError } from './errors.js'
+import { persist } from './tree.js'
+import type { MfsCore } from './core.js'
+import type { LsOptions, MFSEntry } from './interface.js'
+import type { DynamicDirectory } from '../directory.js'
+import type { DirectoryEntry } from '../interface.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+
+const RAW_CODE = 0x55
+const LONG_BATCH = 32
+
+export async function * ls (core: MfsCore, path: string = '/', options: Partial<LsOptions> = {}): AsyncGenerator<MFSEntry> {
+  if (options.path != null) {
+    path = `${path}/${options.path}`
+  }
+  const names = segments(path)
+  const offset = checkCount('ls', 'offset', options.offset) ?? 0
+  const length = checkCount('ls', 'length', options.length)
+  const prefix = names.length === 0 ? '' : `/${names.join('/')}`
+
+  const listed = await core.read(options, async (root): Promise<{ directory: DynamicDirectory } | { entry: DirectoryEntry }> => {
+    const { target } = await core.resolve(root, names, options)
+    if (target == null) {
+      throw new DoesNotExistError(`${path} does not exist`)
+    }
+    if (target.kind === 'directory') {
+      await persist(core, target.node, engine(options))
+      return { directory: target.node.directory.clone() }
+    }
+    return { entry: target.entry }
+  })
+
+  if ('entry' in listed) {
+    const stats = await core.peer.stat(listed.entry.cid, { signal: options.signal })
+    const entry: MFSEntry = { cid: listed.entry.cid, name: names[names.length - 1], path: prefix, size: stats.size }
+    yield options.long === true ? await long(core, entry, options) : entry
+    return
+  }
+
+  let index = 0
+  let yielded = 0
+  let batch: MFSEntry[] = []
+  for await (const entry of listed.directory.entries(engine(options))) {
+    if (length != null && yielded >= length) {
+      break
+    }
+    if (index++ < offset) {
+      continue
+    }
+    yielded++
+    const item: MFSEntry = { cid: entry.cid, name: entry.name, path: `${prefix}/${entry.name}`, size: entry.size }
+    if (options.long !== true) {
+      yield item
+      continue
+    }
+    batch.push(item)
+    if (batch.length >= LONG_BATCH) {
+      yield * await Promise.all(batch.map(async item => long(core, item, options)))
+      batch = []
+    }
+  }
+  yield * await Promise.all(batch.map(async item => long(core, item, options)))
+}
+
+/** The entry with its type and, for a file, its content size, from its root block */
+async function long (core: MfsCore, entry: MFSEntry, options: AbortOptions): Promise<MFSEntry> {
+  return { ...entry, ...await typeOf(core, entry.cid, options) }
+}
+
+async function typeOf (core: MfsCore, cid: CID, options: AbortOptions): Promise<Pick<MFSEntry, 'type' | 'fileSize'>> {
+  if (cid.code === RAW_CODE) {
+    return { type: 'raw', fileSize: BigInt((await readBlock(core.blockstore, cid, { signal: options.signal })).byteLength) }
+  }
+  if (cid.code !== dagPb.code) {
+    return {}
+  }
+  const node = dagPb.decode(await readBlock(core.blockstore, cid, { signal: options.signal }))
+  if (node.Data == null) {
+    return {}
+  }
+  const unixfs = UnixFS.unmarshal(node.Data)
+  if (unixfs.isDirectory()) {
+    return { type: 'directory' }
+  }
+  if (unixfs.type === 'file' || unixfs.type === 'raw') {
+    return { type: unixfs.type, fileSize: unixfs.fileSize() }
+  }
+  return { type: unixfs.type as 'symlink' | 'metadata' }
+}

@@ -1,0 +1,33 @@
+/**
+ * `stat`: `@helia/unixfs`'s stat of what is at the path. The path is walked
+ * on the engine; a directory with unflushed edits is written first (its
+ * blocks, not the root in the datastore) so its CID and fields are current.
+ * Directories are stat'ed by the `unixfs()` drop-in's code on this MFS's
+ * engine, files by `@helia/unixfs`.
+ */
+
+import { stat as unixfsStat } from '../unixfs/commands/stat.js'
+import { segments } from './core.js'
+import { DoesNotExistError } from './errors.js'
+import type { MfsCore } from './core.js'
+import type { AnyStatOptions } from '../unixfs/commands/stat.js'
+import type { CID } from 'multiformats/cid'
+
+export async function stat (core: MfsCore, path: string, options: AnyStatOptions = {}): Promise<any> {
+  const cid = await cidAt(core, path, options)
+  const { signal, onProgress, offline, extended, filter } = options as any
+  const passed = Object.fromEntries(Object.entries({ signal, onProgress, offline, extended, filter }).filter(([, value]) => value !== undefined))
+  return unixfsStat(core.service(''), core.blockstore, core.peer, cid, passed)
+}
+
+/** The CID of what is at `path` (a changed directory is written first) */
+export async function cidAt (core: MfsCore, path: string, options: { signal?: AbortSignal }): Promise<CID> {
+  const names = segments(path)
+  return core.read(options, async (root) => {
+    const { target } = await core.resolve(root, names, options)
+    if (target == null) {
+      throw new DoesNotExistError(`${path} does not exist`)
+    }
+    return core.cidOf(target, options)
+  })
+}
