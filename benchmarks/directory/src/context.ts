@@ -12,6 +12,7 @@ import { startServer } from './two-nodes.js'
 import type { Mode, Server } from './two-nodes.js'
 import type { DirectoryEntry } from '../../../dist/src/index.js'
 import type { ImporterDirectoryOptions } from '../../../dist/test/fixtures/importer.js'
+import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export interface Fixture {
@@ -44,6 +45,19 @@ export function benchEntries (count: number): DirectoryEntry[] {
   return asciiEntries(count, 'file-').map(entry => ({ ...entry, size: BigInt(encoder.encode(entry.name).byteLength) }))
 }
 
+/** The importer's HAMT of `benchEntries(count)` in `store`, the entries' raw blocks with it */
+export async function buildHamt (store: Pick<Blockstore, 'put' | 'get'>, count: number): Promise<Fixture> {
+  const entries = benchEntries(count)
+  for (const entry of entries) {
+    if (entry.cid.code === raw.code) {
+      await store.put(entry.cid, encoder.encode(entry.name))
+    }
+  }
+  const cid = await importerDirectory(entries, {}, store)
+  const blocks = (await readTree(store, cid)).length
+  return { cid, entries, blocks }
+}
+
 export function createContext (modes: Mode[]): BenchContext {
   const started = performance.now()
   let server: Promise<Server> | undefined
@@ -61,17 +75,10 @@ export function createContext (modes: Mode[]): BenchContext {
 
   const build = async (count: number): Promise<Fixture> => {
     const { store } = await getServer()
-    const entries = benchEntries(count)
-    for (const entry of entries) {
-      if (entry.cid.code === raw.code) {
-        await store.put(entry.cid, encoder.encode(entry.name))
-      }
-    }
     const start = performance.now()
-    const cid = await importerDirectory(entries, {}, store)
-    const blocks = (await readTree(store, cid)).length
-    log(`built the ${count}-entry HAMT (${blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${cid}`)
-    return { cid, entries, blocks }
+    const fixture = await buildHamt(store, count)
+    log(`built the ${count}-entry HAMT (${fixture.blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${fixture.cid}`)
+    return fixture
   }
 
   return {
