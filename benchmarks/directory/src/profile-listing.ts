@@ -9,7 +9,9 @@
  * `floor.cpuprofile` in `dir` (default: the working directory), to open in
  * Chrome's DevTools or to sum with scripts of your own.
  *
- * Run as `node dist/profile-listing.js [count] [dir]` after a build.
+ * Run as `node dist/profile-listing.js [count] [dir]` after a build;
+ * `PROFILE_INIT='{"listWindow":1024}'` passes service options to the
+ * listing.
  */
 
 import { writeFile } from 'node:fs/promises'
@@ -22,8 +24,10 @@ import { levelFloor, timeListing } from './listing.js'
 import { startHeliaChild } from './providers.js'
 import { onFreshClient } from './two-nodes.js'
 import type { Client } from './two-nodes.js'
+import type { DynamicDirectoryInit } from '../../../dist/src/index.js'
 
 const count = Number(process.argv[2] ?? 50_000)
+const init: DynamicDirectoryInit = JSON.parse(process.env.PROFILE_INIT ?? '{}')
 const dir = process.argv[3] ?? '.'
 const fixture = await buildHamt(new MemoryBlockstore(), count)
 const names = new Set(fixture.entries.map(entry => entry.name))
@@ -86,7 +90,7 @@ function summarize (profile: { nodes: ProfileNode[], startTime: number, endTime:
 
 const list = async (client: Client): Promise<void> => {
   const listing = await timeListing(async function * () {
-    yield * (await dynamicDirectory({ blockstore: client.net }).open(fixture.cid)).entries()
+    yield * (await dynamicDirectory({ blockstore: client.net }, init).open(fixture.cid)).entries()
   }, names)
   if (!listing.complete) {
     throw new Error(`listed ${listing.listed} of ${count}`)

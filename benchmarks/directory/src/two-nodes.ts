@@ -120,8 +120,8 @@ export interface NetworkStats {
 /** B's networked blockstore, counting the gets that go to the network */
 export class NetworkCounter implements Blockstore {
   readonly stats: NetworkStats = { reads: 0, requested: 0, rounds: 0, maxInFlight: 0 }
-  /** The blocks requested from the network (block keys), for a floor of the same blocks */
-  readonly requestedKeys = new Set<string>()
+  /** The blocks requested from the network, for a floor of the same blocks */
+  private readonly requestedCids: CID[] = []
   private readonly networked: Blockstore
   private readonly local: Blockstore
   private inFlight = 0
@@ -143,7 +143,12 @@ export class NetworkCounter implements Blockstore {
     this.stats.requested = 0
     this.stats.rounds = 0
     this.stats.maxInFlight = 0
-    this.requestedKeys.clear()
+    this.requestedCids.length = 0
+  }
+
+  /** The blocks requested from the network so far, as block keys (computed here, not while timed) */
+  get requestedKeys (): Set<string> {
+    return new Set(this.requestedCids.map(blockKey))
   }
 
   async * get (key: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
@@ -155,7 +160,7 @@ export class NetworkCounter implements Blockstore {
     }
 
     this.stats.requested++
-    this.requestedKeys.add(blockKey(key))
+    this.requestedCids.push(key)
     if (this.inFlight === 0) {
       this.stats.rounds++
     }
