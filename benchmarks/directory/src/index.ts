@@ -9,7 +9,9 @@
  *
  * Choose scenarios with `BENCH=list,memory` or as arguments
  * (`npm run bench -- delete-one collapse`), and the networks with
- * `BENCH_MODES=direct` or `BENCH_MODES=proxy`.
+ * `BENCH_MODES=direct` or `BENCH_MODES=proxy` (the `providers` scenario is
+ * always through the proxy; `BENCH_PROVIDERS=helia,kubo,in-process` chooses
+ * its providers).
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
