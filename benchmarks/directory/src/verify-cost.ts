@@ -11,10 +11,10 @@
  */
 
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../src/index.js'
-import { toBytes } from '../test/fixtures/counting-blockstore.js'
-import { asciiEntries } from '../test/fixtures/entries.js'
-import { importerDirectory } from '../test/fixtures/importer.js'
+import { dynamicDirectory } from '../../../dist/src/index.js'
+import { toBytes } from '../../../dist/test/fixtures/counting-blockstore.js'
+import { asciiEntries } from '../../../dist/test/fixtures/entries.js'
+import { importerDirectory } from '../../../dist/test/fixtures/importer.js'
 import type { CID } from 'multiformats/cid'
 
 const ENTRIES = Number(process.env.VERIFY_ENTRIES ?? 50_000)
@@ -62,7 +62,7 @@ async function main (): Promise<void> {
   }
 
   // only in a build with verification
-  const verify = await import('../src/verify.js').catch(() => undefined)
+  const verify = await import('../../../dist/src/verify.js').catch(() => undefined)
   if (verify != null) {
     const times: number[] = []
     for (let round = 0; round < WARMUP + ROUNDS; round++) {

@@ -3,16 +3,15 @@
  * HAMTs built on it once each, canonical CIDs, and progress logging.
  */
 
-import * as dagPb from '@ipld/dag-pb'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as raw from 'multiformats/codecs/raw'
-import { toBytes } from '../test/fixtures/counting-blockstore.js'
-import { asciiEntries } from '../test/fixtures/entries.js'
-import { importerDirectory } from '../test/fixtures/importer.js'
+import { asciiEntries } from '../../../dist/test/fixtures/entries.js'
+import { importerDirectory } from '../../../dist/test/fixtures/importer.js'
+import { readTree } from '../../../dist/test/fixtures/tree-oracle.js'
 import { startServer } from './two-nodes.js'
 import type { Mode, Server } from './two-nodes.js'
-import type { DirectoryEntry } from '../src/index.js'
-import type { ImporterDirectoryOptions } from '../test/fixtures/importer.js'
+import type { DirectoryEntry } from '../../../dist/src/index.js'
+import type { ImporterDirectoryOptions } from '../../../dist/test/fixtures/importer.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -46,16 +45,17 @@ export function benchEntries (count: number): DirectoryEntry[] {
   return asciiEntries(count, 'file-').map(entry => ({ ...entry, size: BigInt(encoder.encode(entry.name).byteLength) }))
 }
 
-/** Shard blocks under a HAMT root (fanout 256: a sub-shard link's name is its 2-digit prefix alone) */
-async function countShards (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<number> {
-  const node = dagPb.decode(await toBytes(blockstore.get(cid)))
-  let count = 1
-  for (const link of node.Links) {
-    if (link.Name?.length === 2) {
-      count += await countShards(blockstore, link.Hash)
+/** The importer's HAMT of `benchEntries(count)` in `store`, the entries' raw blocks with it */
+export async function buildHamt (store: Pick<Blockstore, 'put' | 'get'>, count: number): Promise<Fixture> {
+  const entries = benchEntries(count)
+  for (const entry of entries) {
+    if (entry.cid.code === raw.code) {
+      await store.put(entry.cid, encoder.encode(entry.name))
     }
   }
-  return count
+  const cid = await importerDirectory(entries, {}, store)
+  const blocks = (await readTree(store, cid)).length
+  return { cid, entries, blocks }
 }
 
 export function createContext (modes: Mode[]): BenchContext {
@@ -75,17 +75,10 @@ export function createContext (modes: Mode[]): BenchContext {
 
   const build = async (count: number): Promise<Fixture> => {
     const { store } = await getServer()
-    const entries = benchEntries(count)
-    for (const entry of entries) {
-      if (entry.cid.code === raw.code) {
-        await store.put(entry.cid, encoder.encode(entry.name))
-      }
-    }
     const start = performance.now()
-    const cid = await importerDirectory(entries, {}, store)
-    const blocks = await countShards(store, cid)
-    log(`built the ${count}-entry HAMT (${blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${cid}`)
-    return { cid, entries, blocks }
+    const fixture = await buildHamt(store, count)
+    log(`built the ${count}-entry HAMT (${fixture.blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${fixture.cid}`)
+    return fixture
   }
 
   return {

@@ -11,13 +11,15 @@
  * blocks; code that fetches in parallel bursts has about one round per burst.
  */
 
+import { multiaddr } from '@multiformats/multiaddr'
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { CountingBlockstore } from '../test/fixtures/counting-blockstore.js'
-import { connect, createNode, portOf, proxiedAddress, stopAll } from '../test/fixtures/nodes.js'
-import { startLatencyProxy } from '../test/fixtures/latency-proxy.js'
-import type { LatencyProxy } from '../test/fixtures/latency-proxy.js'
-import type { TestNode } from '../test/fixtures/nodes.js'
-import type { AbortOptions } from '@libp2p/interface'
+import { CountingBlockstore, blockKey } from '../../../dist/test/fixtures/counting-blockstore.js'
+import { startLatencyProxy } from '../../../dist/test/fixtures/latency-proxy.js'
+import { BITSWAP_PROTOCOL, connect, createNode, portOf, proxiedAddress, stopAll } from '../../../dist/test/fixtures/nodes.js'
+import { waitForProtocol } from '../../../dist/test/fixtures/peers.js'
+import type { LatencyProxy } from '../../../dist/test/fixtures/latency-proxy.js'
+import type { TestNode } from '../../../dist/test/fixtures/nodes.js'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -25,16 +27,36 @@ export type Mode = 'direct' | 'proxy'
 
 export const PROXY_DELAY_MS = 10
 
-export function modeLabel (mode: Mode): string {
+/** The network alone: direct, or through the proxy */
+export function networkLabel (mode: Mode): string {
   return mode === 'direct' ? 'direct' : `proxy ${PROXY_DELAY_MS} ms each way`
 }
 
-export interface Server {
+/** The provider, its process and the network, for a row against the in-process A */
+export function modeLabel (mode: Mode): string {
+  return `A in-process, ${networkLabel(mode)}`
+}
+
+/**
+ * Where B fetches from: a node B dials, directly or through the latency
+ * proxy in front of it, in this process or in another one
+ */
+export interface Provider {
+  /** Who serves and in which process, as the tables say it */
+  label: string
+  /** Dials the provider from `node` (directly or through the proxy) and waits until Bitswap can run */
+  connect(node: TestNode, mode: Mode, options?: AbortOptions): Promise<PeerId>
+  /** Blocks the provider has served so far, where it can tell */
+  served(): Promise<number | null>
+  close(): Promise<void>
+}
+
+/** The in-process A */
+export interface Server extends Provider {
   node: TestNode
   /** A's blockstore: counts every get Bitswap makes to serve a block */
   store: CountingBlockstore
   proxy: LatencyProxy
-  close(): Promise<void>
 }
 
 export async function startServer (): Promise<Server> {
@@ -43,12 +65,43 @@ export async function startServer (): Promise<Server> {
   const proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: portOf(node) }, delayMs: PROXY_DELAY_MS })
 
   return {
+    label: 'A in-process',
     node,
     store,
     proxy,
+    connect: async (from, mode) => {
+      await connect(from, node, mode === 'proxy' ? proxiedAddress(node, proxy.port) : undefined)
+      return node.libp2p.peerId
+    },
+    served: async () => store.totalGets,
     close: async () => {
       await proxy.close()
       await stopAll(node)
+    }
+  }
+}
+
+/**
+ * A provider in another process, at `address` (its loopback TCP multiaddr
+ * with /p2p/), with `proxy` in front of it
+ */
+export async function remoteProvider (label: string, address: string, served: () => Promise<number | null>, close: () => Promise<void>, proxy: { port: number, close(): Promise<void> }): Promise<Provider> {
+  const direct = multiaddr(address)
+  const port = Number(direct.toString().split('/')[4])
+  const proxied = multiaddr(direct.toString().replace(`/tcp/${port}/`, `/tcp/${proxy.port}/`))
+
+  return {
+    label,
+    connect: async (from, mode, options = {}) => {
+      const signal = AbortSignal.any([AbortSignal.timeout(20_000), ...(options.signal == null ? [] : [options.signal])])
+      const connection = await from.libp2p.dial(mode === 'proxy' ? proxied : direct, { signal })
+      await waitForProtocol(from.libp2p, connection.remotePeer, BITSWAP_PROTOCOL, signal)
+      return connection.remotePeer
+    },
+    served,
+    close: async () => {
+      await proxy.close()
+      await close()
     }
   }
 }
@@ -67,6 +120,8 @@ export interface NetworkStats {
 /** B's networked blockstore, counting the gets that go to the network */
 export class NetworkCounter implements Blockstore {
   readonly stats: NetworkStats = { reads: 0, requested: 0, rounds: 0, maxInFlight: 0 }
+  /** The blocks requested from the network, for a floor of the same blocks */
+  private readonly requestedCids: CID[] = []
   private readonly networked: Blockstore
   private readonly local: Blockstore
   private inFlight = 0
@@ -88,6 +143,12 @@ export class NetworkCounter implements Blockstore {
     this.stats.requested = 0
     this.stats.rounds = 0
     this.stats.maxInFlight = 0
+    this.requestedCids.length = 0
+  }
+
+  /** The blocks requested from the network so far, as block keys (computed here, not while timed) */
+  get requestedKeys (): Set<string> {
+    return new Set(this.requestedCids.map(blockKey))
   }
 
   async * get (key: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
@@ -99,6 +160,7 @@ export class NetworkCounter implements Blockstore {
     }
 
     this.stats.requested++
+    this.requestedCids.push(key)
     if (this.inFlight === 0) {
       this.stats.rounds++
     }
@@ -162,16 +224,19 @@ export interface Client {
   local: MemoryBlockstore
   /** The blockstore to hand to the code under test */
   net: NetworkCounter
+  /** The provider's peer id */
+  peer: PeerId
   close(): Promise<void>
 }
 
-/** A new node B, connected to A directly or through the proxy */
-export async function startClient (server: Server, mode: Mode): Promise<Client> {
+/** A new node B, connected to the provider directly or through its proxy */
+export async function startClient (provider: Provider, mode: Mode): Promise<Client> {
   const local = new MemoryBlockstore()
   const node = await createNode({ blockstore: local })
+  let peer: PeerId
 
   try {
-    await connect(node, server.node, mode === 'proxy' ? proxiedAddress(server.node, server.proxy.port) : undefined)
+    peer = await provider.connect(node, mode)
   } catch (err) {
     await stopAll(node)
     throw err
@@ -180,6 +245,7 @@ export async function startClient (server: Server, mode: Mode): Promise<Client> 
   return {
     node,
     local,
+    peer,
     net: new NetworkCounter(node.blockstore, local),
     close: async () => { await stopAll(node) }
   }
@@ -189,8 +255,8 @@ export interface Phase<T> {
   result: T
   /** Wall time of `fn`, ms */
   ms: number
-  /** Gets A served while `fn` ran */
-  served: number
+  /** Gets the provider served while `fn` ran, where it can tell */
+  served: number | null
   network: NetworkStats
 }
 
@@ -210,25 +276,26 @@ class StallError extends Error {}
  * STALL_MS), the phase is run again once on a new node, and the incident is
  * recorded.
  */
-export async function onFreshClient <T> (server: Server, mode: Mode, fn: (client: Client) => Promise<T>, label: string = 'a phase'): Promise<Phase<T>> {
+export async function onFreshClient <T> (provider: Provider, mode: Mode, fn: (client: Client) => Promise<T>, label: string = 'a phase'): Promise<Phase<T>> {
   try {
-    return await attempt(server, mode, fn)
+    return await attempt(provider, mode, fn)
   } catch (err: any) {
     if (!(err instanceof StallError)) {
       throw err
     }
-    incidents.push(`${label} (${modeLabel(mode)}): ${err.message}; retried on a new node B`)
-    process.stderr.write(`STALL in ${label} (${modeLabel(mode)}): ${err.message}; retrying on a new node B\n`)
-    return attempt(server, mode, fn)
+    const where = `${provider.label}, ${networkLabel(mode)}`
+    incidents.push(`${label} (${where}): ${err.message}; retried on a new node B`)
+    process.stderr.write(`STALL in ${label} (${where}): ${err.message}; retrying on a new node B\n`)
+    return attempt(provider, mode, fn)
   }
 }
 
-async function attempt <T> (server: Server, mode: Mode, fn: (client: Client) => Promise<T>): Promise<Phase<T>> {
-  const client = await startClient(server, mode)
+async function attempt <T> (provider: Provider, mode: Mode, fn: (client: Client) => Promise<T>): Promise<Phase<T>> {
+  const client = await startClient(provider, mode)
   let watchdog: ReturnType<typeof setInterval> | undefined
 
   try {
-    const servedBefore = server.store.totalGets
+    const servedBefore = await provider.served()
     const start = performance.now()
     const stalled = new Promise<never>((resolve, reject) => {
       watchdog = setInterval(() => {
@@ -237,8 +304,8 @@ async function attempt <T> (server: Server, mode: Mode, fn: (client: Client) => 
         if (now - start > PHASE_TIMEOUT_MS) {
           reject(new Error(`did not finish in ${PHASE_TIMEOUT_MS / 1000} s`))
         } else if (idle > STALL_MS) {
-          const peers = client.node.libp2p.getConnections(server.node.libp2p.peerId)
-          reject(new StallError(`no progress for ${Math.round(idle / 1000)} s after ${Math.round((now - start) / 1000)} s: ${client.net.stats.requested} blocks requested, ${client.net.pending} network gets pending, A served ${server.store.totalGets - servedBefore}, ${peers.length} connection(s) to A (${peers.map(c => `${c.status}, ${c.streams.length} streams`).join('; ')})`))
+          const peers = client.node.libp2p.getConnections(client.peer)
+          reject(new StallError(`no progress for ${Math.round(idle / 1000)} s after ${Math.round((now - start) / 1000)} s: ${client.net.stats.requested} blocks requested, ${client.net.pending} network gets pending, ${peers.length} connection(s) to the provider (${peers.map(c => `${c.status}, ${c.streams.length} streams`).join('; ')})`))
         }
       }, 1000)
     })
@@ -247,7 +314,8 @@ async function attempt <T> (server: Server, mode: Mode, fn: (client: Client) => 
     running.catch(() => {})
     const result = await Promise.race([running, stalled])
     const ms = Math.round((performance.now() - start) * 10) / 10
-    return { result, ms, served: server.store.totalGets - servedBefore, network: { ...client.net.stats } }
+    const servedAfter = await provider.served()
+    return { result, ms, served: servedBefore == null || servedAfter == null ? null : servedAfter - servedBefore, network: { ...client.net.stats } }
   } finally {
     clearInterval(watchdog)
     await client.close()
