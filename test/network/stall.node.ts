@@ -88,7 +88,8 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
   }
 
   it('with stallTimeoutMs, ends with a FetchStalledError and leaves the directory to list in full over a new connection', async () => {
-    const cut = await listingCutAfter(500, { stallTimeoutMs: 5_000 }, AbortSignal.timeout(20_000))
+    // the bound is generous: on a loaded machine the first want's reply alone has taken seconds
+    const cut = await listingCutAfter(500, { stallTimeoutMs: 10_000 }, AbortSignal.timeout(40_000))
     const err = await cut.rest
     expect(err).to.be.an.instanceOf(Error)
     expect(err).to.have.property('name', 'FetchStalledError')
