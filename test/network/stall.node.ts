@@ -11,7 +11,7 @@
 
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../../src/index.js'
+import { withDynamicDirectory } from '../../src/index.js'
 import { collect } from '../fixtures/build.js'
 import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
 import { asciiEntries } from '../fixtures/entries.js'
@@ -21,7 +21,6 @@ import { connect, createNode, portOf, proxiedAddress, stopAll } from '../fixture
 import type { DirectoryEntry, DynamicDirectoryInit } from '../../src/index.js'
 import type { LatencyProxy } from '../fixtures/latency-proxy.js'
 import type { TestNode } from '../fixtures/nodes.js'
-import type { Blockstore } from 'interface-blockstore'
 
 describe('network: a peer that hangs up in the middle of a listing', function () {
   this.timeout(120_000)
@@ -56,7 +55,8 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
     const nodeA = a
     const nodeB = b = await createNode()
     await connect(nodeB, nodeA, proxiedAddress(nodeA, proxy.port))
-    const dirs = dynamicDirectory({ blockstore: nodeB.blockstore as unknown as Blockstore }, init)
+    // as a Helia app has it: the mixin also forgets cancelled wants when a peer connects anew
+    const dirs = withDynamicDirectory(nodeB, init).directories
     const directory = await dirs.open(root)
 
     const iterator = directory.entries({ signal })
@@ -82,6 +82,8 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
       listed,
       open: async () => collect(directory),
       redial: async () => {
+        // a new connection: a dial while libp2p still holds the dead one would return it
+        await nodeB.libp2p.hangUp(nodeA.libp2p.peerId)
         await connect(nodeB, nodeA)
       }
     }
