@@ -25,7 +25,6 @@ import { CustomProgressEvent } from 'progress-events'
 import { compare } from 'uint8arrays/compare'
 import { basicEntries, encodeBasic } from './basic/codec.js'
 import { childSize, writeDagPb } from './blocks.js'
-import { nodesLikelyNeeded } from './enumerate/estimate.js'
 import { ShardLoader } from './enumerate/loader.js'
 import { walkTree } from './enumerate/walk.js'
 import { InvalidParametersError, NotADirectoryError, NotStartedError } from './errors.js'
@@ -279,7 +278,7 @@ export class DynamicDirectory implements Directory {
       const previous = findEntry(version.root, name, hash)
       const delta = this.entryBytes(name, value) - (previous == null ? 0 : this.entryBytes(name, previous))
       if (delta < 0) {
-        await this.loader.loadUntil(version, this.stillOver(version, () => delta), load)
+        await this.loader.loadUntil(version, { ...this.stillOver(version, () => delta), entryBytes: this.entryBytes(name, value) }, load)
       }
       this.hamtEdit(version, name, hash, value, delta < 0)
     })
@@ -298,7 +297,10 @@ export class DynamicDirectory implements Directory {
         return victim == null ? 0 : -this.entryBytes(name, victim)
       }
       // the path and the size check in the same bursts: one round trip fewer
-      await this.loader.loadUntil(version, { ...this.stillOver(version, removed), path: hash, holds: () => removed() === 0 || this.isOver(version.root.bytes + removed()) }, load)
+      // until the victim is found, what it will take off is guessed from its name (a CIDv1 of sha2-256)
+      const guess = this.sizes.entryBytes(utf8Length(name), 36, 0)
+      const expected = (): number => unloadedOnPath(version.root, hash) == null ? removed() : -guess
+      await this.loader.loadUntil(version, { ...this.stillOver(version, expected), entryBytes: guess, path: hash, holds: () => removed() === 0 || this.isOver(version.root.bytes + removed()) }, load)
       if (findEntry(version.root, name, hash) == null) {
         return false
       }
@@ -403,7 +405,7 @@ export class DynamicDirectory implements Directory {
     return {
       reason: 'size-check',
       holds: () => this.isOver(version.root.bytes + delta()),
-      extra: (samples, depth) => nodesLikelyNeeded(this.config.thresholdBytes + 1 - this.sizes.baseBytes - version.root.bytes - delta(), samples, depth)
+      missing: () => this.config.thresholdBytes + 1 - this.sizes.baseBytes - version.root.bytes - delta()
     }
   }
 
