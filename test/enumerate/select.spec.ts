@@ -8,10 +8,10 @@ import { asciiEntries, cidOf, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { fromOracle, lowerBound, minimumNodes } from '../fixtures/minimum.js'
 import { readTree } from '../fixtures/tree-oracle.js'
+import type { DirectoryEntry } from '../../src/index.js'
 import type { ContentTree } from '../fixtures/cold-delete.js'
 import type { ImporterDirectoryOptions } from '../fixtures/importer.js'
 import type { OracleNode } from '../fixtures/tree-oracle.js'
-import type { DirectoryEntry } from '../../src/index.js'
 import type { CID } from 'multiformats/cid'
 
 const BUDGETS = [1, 16, 32, 64, 256]
