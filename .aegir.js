@@ -32,6 +32,19 @@ export default {
       }
     }
   },
+  lint: {
+    // aegir's own list, less the directories this repository lacks, and
+    // without the benchmark package's build output
+    files: [
+      '*.{js,ts}',
+      'src/**/*.{js,ts}',
+      'test/**/*.{js,ts}',
+      'examples/**/*.{js,ts}',
+      'benchmarks/**/*.{js,ts}',
+      '!benchmarks/*/dist/**',
+      '!**/node_modules/**'
+    ]
+  },
   dependencyCheck: {
     ignore: [
       // the Node binary that `npm test` and `npm run` put first on PATH
@@ -40,7 +53,7 @@ export default {
       'typescript'
     ],
     productionIgnorePatterns: [
-      '/bench',
+      '/benchmarks',
       '/examples',
       '/scripts',
       '/dist',

@@ -1,12 +1,13 @@
 /**
- * B1. One delete on a cold HAMT: B opens A's importer-built HAMT, deletes one
+ * One delete on a cold HAMT: B opens A's importer-built HAMT, deletes one
  * entry and writes the new root. The library fetches the root, the path and
  * as many shards as it takes to prove the directory stays over the
  * threshold; `@helia/unixfs` walks the path and then its size estimate.
  */
 
+import { coldDelete } from '../cold-delete.js'
 import { onFreshClient } from '../two-nodes.js'
-import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, openLibrary, ratioRow, unixfsOn } from './common.js'
+import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, ratioRow, unixfsOn } from './common.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 
@@ -22,19 +23,14 @@ export async function deleteOneScenario (ctx: BenchContext): Promise<Table[]> {
     const canonical = await ctx.canonical(entries.filter(entry => entry !== victim))
 
     for (const mode of ctx.modes) {
-      ctx.log(`B1: ${count} entries, ${mode}, library`)
-      const lib = await onFreshClient(server, mode, async (client) => {
-        const directory = await openLibrary(client, cid)
-        await directory.delete(victim.name)
-        const root = await directory.flush()
-        return { root: root.toString(), stats: directory.stats }
-      }, `B1 library, ${count} entries`)
+      ctx.log(`delete-one: ${count} entries, ${mode}, library`)
+      const lib = await onFreshClient(server, mode, async (client) => coldDelete(client.net, cid, victim.name), `delete-one, library, ${count} entries`)
 
-      ctx.log(`B1: ${count} entries, ${mode}, @helia/unixfs`)
+      ctx.log(`delete-one: ${count} entries, ${mode}, @helia/unixfs`)
       const other = await onFreshClient(server, mode, async (client) => {
         const root = await unixfsOn(client).rm(cid, victim.name)
         return { root: root.toString() }
-      }, `B1 ${UNIXFS}, ${count} entries`)
+      }, `delete-one, ${UNIXFS}, ${count} entries`)
 
       const libRow = {
         entries: count,
@@ -54,7 +50,7 @@ export async function deleteOneScenario (ctx: BenchContext): Promise<Table[]> {
   }
 
   return [{
-    title: 'B1. One delete on a cold importer-built HAMT (B fetches from A over Bitswap), then write the new root',
+    title: 'One delete on a cold importer-built HAMT (B fetches from A over Bitswap), then write the new root',
     columns: ['entries', 'HAMT blocks', 'network', 'implementation', ...NETWORK_COLUMNS, 'largest burst', 'canonical CID'],
     rows,
     notes: [

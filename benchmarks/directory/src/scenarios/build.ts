@@ -1,12 +1,12 @@
 /**
- * A. Building a 100,000-entry directory locally: this library's
+ * Building a 100,000-entry directory locally: this library's
  * create/set/flush against `ipfs-unixfs-importer`, each into its own
  * MemoryBlockstore, and whether the two roots are the same CID.
  */
 
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { dynamicDirectory } from '../../src/index.js'
-import { importerDirectory } from '../../test/fixtures/importer.js'
+import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { benchEntries } from '../context.js'
 import { collectGarbage } from '../gc.js'
 import { ratio, since } from '../table.js'
@@ -18,13 +18,13 @@ export const BUILD_ENTRIES = 100_000
 export async function buildScenario (ctx: BenchContext): Promise<Table[]> {
   const entries = benchEntries(BUILD_ENTRIES)
 
-  ctx.log(`A: importer, ${BUILD_ENTRIES} entries`)
+  ctx.log(`build: importer, ${BUILD_ENTRIES} entries`)
   await collectGarbage()
   let start = performance.now()
   const importerCid = await importerDirectory(entries, {}, new MemoryBlockstore())
   const importerMs = since(start)
 
-  ctx.log(`A: library, ${BUILD_ENTRIES} entries`)
+  ctx.log(`build: library, ${BUILD_ENTRIES} entries`)
   await collectGarbage()
   const directory = dynamicDirectory({ blockstore: new MemoryBlockstore() }).create()
   start = performance.now()
@@ -40,7 +40,7 @@ export async function buildScenario (ctx: BenchContext): Promise<Table[]> {
   const same = libraryCid.equals(importerCid)
 
   return [{
-    title: `A. Build a ${BUILD_ENTRIES.toLocaleString('en')}-entry directory locally (MemoryBlockstore, no network)`,
+    title: `Build a ${BUILD_ENTRIES.toLocaleString('en')}-entry directory locally (MemoryBlockstore, no network)`,
     columns: ['implementation', 'time ms', 'set ms', 'flush ms', 'root CID', 'same CID'],
     rows: [
       { implementation: 'helia-dynamic-directory create/set/flush', 'time ms': libraryMs, 'set ms': setMs, 'flush ms': flushMs, 'root CID': libraryCid.toString(), 'same CID': same },

@@ -73,3 +73,19 @@ export function median (values: number[]): number {
 export function since (start: number): number {
   return round(performance.now() - start)
 }
+
+/**
+ * How `value` stands against a goal and a must: 'goal met', 'must met, goal
+ * missed' or 'MISSED' ('n/a' without a value). `lowerIsBetter` for times and
+ * sizes, false for speed-ups.
+ */
+export function verdict (value: number | null, goal: number, must: number, lowerIsBetter = true): string {
+  if (value == null) {
+    return 'n/a'
+  }
+  const meets = (bound: number): boolean => lowerIsBetter ? value <= bound : value >= bound
+  if (meets(goal)) {
+    return 'goal met'
+  }
+  return meets(must) ? 'must met, goal missed' : 'MISSED'
+}

@@ -1,30 +1,31 @@
 /**
- * D. The drop-in (issue 11): this package's `unixfs(helia)` against
- * `@helia/unixfs`'s `unixfs(helia)`, the same calls through the same
- * `UnixFS` interface on the same node B, so an app that swaps the import
- * sees these numbers. Each phase is a fresh node B fetching from A (direct
- * or through the proxy); the 10,000-entry importer-built HAMT throughout.
+ * The drop-in: this package's `unixfs(helia)` against `@helia/unixfs`'s
+ * `unixfs(helia)`, the same calls through the same `UnixFS` interface on the
+ * same node B, so an app that swaps the import sees these numbers. Each
+ * phase is a fresh node B fetching from A (direct or through the proxy); the
+ * 10,000-entry importer-built HAMT throughout. Four tables:
  *
- * D1, one cold `rm` (the blocks it fetches, whether the CID is the
- * importer's). D2, 200 rm/cp calls chained through the returned CIDs, cp
- * sources local (the chain of S2, here through the drop-in). D3, a cold `ls`
- * to the last entry. D4, `stat` of the cold root, then of the root once its
- * whole DAG is on B and listed by the same instance, plain and `extended`.
+ * One cold `rm` (the blocks it fetches, whether the CID is the importer's).
+ * 200 rm/cp calls chained through the returned CIDs, cp sources local (the
+ * chain of the stream scenario, here through the drop-in). A cold `ls` to
+ * the last entry. `stat` of the cold root, then of the root once its whole
+ * DAG is on B and listed by the same instance, plain and `extended`.
  *
  * Both sides run under the same caps; only `@helia/unixfs` reaches them, and
- * its time is then extrapolated (by calls, by entries), as S1/S2 do.
+ * its time is then extrapolated (by calls, by entries).
  */
 
 import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import * as dagPb from '@ipld/dag-pb'
-import { unixfs } from '../../src/index.js'
-import { toBytes } from '../../test/fixtures/counting-blockstore.js'
+import { unixfs } from '../../../../dist/src/index.js'
+import { toBytes } from '../../../../dist/test/fixtures/counting-blockstore.js'
+import { canonicalAfter, chainTime, planChain, putSources, runChain } from '../chained-calls.js'
+import { timeListing } from '../listing.js'
 import { median, ratio, round } from '../table.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
-import { UNIXFS, canonicalAfter } from './common.js'
-import { plan, putSources, timeListing } from './stream.js'
-import type { Listing } from './stream.js'
+import { UNIXFS } from './common.js'
 import type { BenchContext, Fixture } from '../context.js'
+import type { Listing } from '../listing.js'
 import type { Row, Table } from '../table.js'
 import type { Client, Server } from '../two-nodes.js'
 import type { UnixFS } from '@helia/unixfs'
@@ -58,7 +59,7 @@ export async function dropinScenario (ctx: BenchContext): Promise<Table[]> {
   return [await coldRm(ctx, server, fixture), await chain(ctx, server, fixture), await coldLs(ctx, server, fixture), await stats(ctx, server, fixture)]
 }
 
-/** D1 */
+/** One cold rm */
 async function coldRm (ctx: BenchContext, server: Server, { cid, entries, blocks }: Fixture): Promise<Table> {
   const victim = entries[Math.floor(entries.length / 2)]
   const canonical = await ctx.canonical(entries.filter(entry => entry !== victim))
@@ -67,8 +68,8 @@ async function coldRm (ctx: BenchContext, server: Server, { cid, entries, blocks
   for (const mode of ctx.modes) {
     const out: Row[] = []
     for (const [label, make] of IMPLEMENTATIONS) {
-      ctx.log(`D1: cold rm, ${mode}, ${label}`)
-      const phase = await onFreshClient(server, mode, async client => (await make(client).rm(cid, victim.name)).toString(), `D1 ${label}`)
+      ctx.log(`drop-in cold rm: ${mode}, ${label}`)
+      const phase = await onFreshClient(server, mode, async client => (await make(client).rm(cid, victim.name)).toString(), `drop-in cold rm, ${label}`)
       out.push({
         network: modeLabel(mode),
         implementation: label,
@@ -86,44 +87,32 @@ async function coldRm (ctx: BenchContext, server: Server, { cid, entries, blocks
   }
 
   return {
-    title: `D1. One cold rm on the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks): drop-in against ${UNIXFS}`,
+    title: `Drop-in: one cold rm on the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks): drop-in against ${UNIXFS}`,
     columns: ['network', 'implementation', 'blocks requested', 'served by A', 'fetch rounds (measured)', 'max in flight', 'time ms', 'canonical CID'],
     rows,
     notes: ['`fs.rm(root, name)` on a fresh node B, the root fetch included. "canonical CID": the new root is the importer\'s for the remaining entries.']
   }
 }
 
-/** D2 */
+/** Chained rm/cp calls */
 async function chain (ctx: BenchContext, server: Server, { cid, entries, blocks }: Fixture): Promise<Table> {
-  const calls = plan(entries, DROPIN_CHAIN_CALLS)
+  const calls = planChain(entries, DROPIN_CHAIN_CALLS)
   const rows: Row[] = []
   const notes: string[] = []
 
   for (const mode of ctx.modes) {
     const out: Array<Row & { estimate: number, perCall: number }> = []
     for (const [label, make] of IMPLEMENTATIONS) {
-      ctx.log(`D2: ${calls.length} chained rm/cp, ${mode}, ${label}`)
+      ctx.log(`drop-in chain: ${calls.length} rm/cp, ${mode}, ${label}`)
       const phase = await onFreshClient(server, mode, async (client) => {
         await putSources(client, calls)
         client.net.reset()
-        const fs = make(client)
-        const start = performance.now()
-        let root = cid
-        let done = 0
-        for (const { op, entry } of calls) {
-          if (performance.now() - start > DROPIN_CHAIN_CAP_MS) {
-            break
-          }
-          root = op === 'rm' ? await fs.rm(root, entry.name) : await fs.cp(entry.cid, root, entry.name)
-          done++
-        }
-        return { ms: performance.now() - start, done, root: root.toString() }
-      }, `D2 ${label}`)
-      const { ms, done, root } = phase.result
-      const capped = done < calls.length
-      const estimate = ms * calls.length / done
-      if (capped) {
-        notes.push(`${label}, ${modeLabel(mode)}: stopped at the ${DROPIN_CHAIN_CAP_MS / 1000} s cap after ${done} of ${calls.length} calls; its time is extrapolated by calls: ~${Math.round(estimate)} ms. Its final CID is checked against the importer's for the entries present after those ${done} calls.`)
+        return runChain(make(client), cid, calls, DROPIN_CHAIN_CAP_MS)
+      }, `drop-in chain, ${label}`)
+      const chain = phase.result
+      const { ms, done, root } = chain
+      if (chain.capped) {
+        notes.push(`${label}, ${modeLabel(mode)}: stopped at the ${DROPIN_CHAIN_CAP_MS / 1000} s cap after ${done} of ${calls.length} calls; its time is extrapolated by calls: ~${Math.round(chain.estimateMs)} ms. Its final CID is checked against the importer's for the entries present after those ${done} calls.`)
       }
       out.push({
         network: modeLabel(mode),
@@ -131,10 +120,10 @@ async function chain (ctx: BenchContext, server: Server, { cid, entries, blocks 
         calls: done,
         'blocks requested': phase.network.requested,
         'max in flight': phase.network.maxInFlight,
-        'time ms': capped ? `${round(ms)} (capped; ~${Math.round(estimate)} extrapolated)` : round(ms),
+        'time ms': chainTime(chain),
         'ms / call': round(ms / done),
         'final CID = importer\'s': root === await canonicalAfter(ctx, entries, calls, done),
-        estimate,
+        estimate: chain.estimateMs,
         perCall: ms / done
       })
     }
@@ -148,17 +137,17 @@ async function chain (ctx: BenchContext, server: Server, { cid, entries, blocks 
   }
 
   return {
-    title: `D2. ${calls.length} rm/cp calls chained through the returned CIDs on a cold ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks), cp sources local`,
+    title: `Drop-in: ${calls.length} rm/cp calls chained through the returned CIDs on a cold ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks), cp sources local`,
     columns: ['network', 'implementation', 'calls', 'blocks requested', 'max in flight', 'time ms', 'ms / call', 'final CID = importer\'s'],
     rows,
     notes: [
-      `S2's seeded calls (${calls.filter(call => call.op === 'rm').length} rm of distinct entries, as many cp putting them back, interleaved), each on the CID the previous call returned, all through one \`unixfs()\` instance; the cp sources (raw blocks) are put in B's blockstore before the timed calls.`,
+      `The stream scenario's seeded calls (${calls.filter(call => call.op === 'rm').length} rm of distinct entries, as many cp putting them back, interleaved), each on the CID the previous call returned, all through one \`unixfs()\` instance; the cp sources (raw blocks) are put in B's blockstore before the timed calls.`,
       ...notes
     ]
   }
 }
 
-/** D3 */
+/** A cold ls */
 async function coldLs (ctx: BenchContext, server: Server, { cid, entries, blocks }: Fixture): Promise<Table> {
   const names = new Set(entries.map(entry => entry.name))
   const rows: Row[] = []
@@ -167,8 +156,8 @@ async function coldLs (ctx: BenchContext, server: Server, { cid, entries, blocks
   for (const mode of ctx.modes) {
     const out: Listing[] = []
     for (const [label, make] of IMPLEMENTATIONS) {
-      ctx.log(`D3: cold ls, ${mode}, ${label}`)
-      const phase = await onFreshClient(server, mode, async client => timeListing(() => make(client).ls(cid), names, DROPIN_LS_CAP_MS), `D3 ${label}`)
+      ctx.log(`drop-in cold ls: ${mode}, ${label}`)
+      const phase = await onFreshClient(server, mode, async client => timeListing(() => make(client).ls(cid), names, DROPIN_LS_CAP_MS), `drop-in cold ls, ${label}`)
       const listing = phase.result
       if (listing.capped) {
         notes.push(`${label}, ${modeLabel(mode)}: stopped at the ${DROPIN_LS_CAP_MS / 1000} s cap after ${listing.listed} of ${names.size} entries (${phase.network.requested} blocks); its last-entry time is extrapolated by entries.`)
@@ -196,7 +185,7 @@ async function coldLs (ctx: BenchContext, server: Server, { cid, entries, blocks
   }
 
   return {
-    title: `D3. Cold ls of the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks) to the last entry`,
+    title: `Drop-in: cold ls of the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks) to the last entry`,
     columns: ['network', 'implementation', 'entries listed', 'first entry ms', 'last entry ms', 'blocks requested', 'max in flight', 'all entries'],
     rows,
     notes: ['`fs.ls(root)` on a fresh node B, times from before the call. "all entries": every name once.', ...notes]
@@ -220,7 +209,7 @@ const COLD_COLUMN = `cold: ms (median of ${COLD_STAT_RUNS})`
 const PLAIN_COLUMN = `loaded: ms (median of ${LOADED_STAT_CALLS})`
 const EXTENDED_COLUMN = `loaded, extended: ms (median of ${EXTENDED_STAT_CALLS})`
 
-/** D4 */
+/** stat, cold and loaded */
 async function stats (ctx: BenchContext, server: Server, { cid, blocks }: Fixture): Promise<Table> {
   const rows: Row[] = []
   let dagBlocks = 0
@@ -228,7 +217,7 @@ async function stats (ctx: BenchContext, server: Server, { cid, blocks }: Fixtur
   for (const mode of ctx.modes) {
     const out = []
     for (const [label, make] of IMPLEMENTATIONS) {
-      ctx.log(`D4: stat, ${mode}, ${label}`)
+      ctx.log(`drop-in stat: ${mode}, ${label}`)
       const loaded = await onFreshClient(server, mode, async client => {
         const copied = await copyDag(server, client, cid)
         const fs = make(client)
@@ -253,7 +242,7 @@ async function stats (ctx: BenchContext, server: Server, { cid, blocks }: Fixtur
           extendedTimes.push(performance.now() - start)
         }
         return { copied, plainMs: median(times), extendedMs: median(extendedTimes), extended }
-      }, `D4 loaded ${label}`)
+      }, `drop-in loaded stat, ${label}`)
       dagBlocks = loaded.result.copied
       // cold after loaded: this implementation's stat code has run, so neither side pays V8's warm-up here
       const cold = []
@@ -264,7 +253,7 @@ async function stats (ctx: BenchContext, server: Server, { cid, blocks }: Fixtur
           const start = performance.now()
           await make(client).stat(cid)
           return performance.now() - start
-        }, `D4 cold ${label}`))
+        }, `drop-in cold stat, ${label}`))
       }
       out.push({ label, coldMs: median(cold.map(run => run.result)), coldRequested: Math.max(...cold.map(run => run.network.requested)), ...loaded.result })
     }
@@ -293,7 +282,7 @@ async function stats (ctx: BenchContext, server: Server, { cid, blocks }: Fixtur
   }
 
   return {
-    title: `D4. stat of the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT's root (${blocks} shard blocks): cold, and loaded`,
+    title: `Drop-in: stat of the ${DROPIN_ENTRIES.toLocaleString('en')}-entry HAMT's root (${blocks} shard blocks): cold, and loaded`,
     columns: ['network', 'implementation', COLD_COLUMN, 'cold: blocks requested (most)', PLAIN_COLUMN, EXTENDED_COLUMN, 'extended result'],
     rows,
     notes: [

@@ -1,5 +1,5 @@
 /**
- * B3. Deletes until the HAMT turns basic: the cold 10,000-entry HAMT, with a
+ * Deletes until the HAMT turns basic: the cold 10,000-entry HAMT, with a
  * threshold at half its size, so a correct implementation turns it into a
  * basic directory once 5,000 entries are left. Both sides write the root
  * after every delete; the root is compared with the importer's CID for the
@@ -14,11 +14,12 @@
 
 import { unixfs } from '@helia/unixfs'
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { linksBytes, randomFor } from '../../test/fixtures/entries.js'
-import { importerDirectory } from '../../test/fixtures/importer.js'
+import { storedShape } from '../../../../dist/test/fixtures/build.js'
+import { linksBytes, randomFor } from '../../../../dist/test/fixtures/entries.js'
+import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { onFreshClient } from '../two-nodes.js'
-import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, openLibrary, ratioRow, rootShape, unixfsOn } from './common.js'
-import type { DirectoryEntry } from '../../src/index.js'
+import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, openLibrary, ratioRow, unixfsOn } from './common.js'
+import type { DirectoryEntry } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Client } from '../two-nodes.js'
@@ -116,7 +117,7 @@ export async function collapseScenario (ctx: BenchContext): Promise<Table[]> {
   }
 
   for (const mode of ctx.modes) {
-    ctx.log(`B3: deletes until basic, ${mode}, library`)
+    ctx.log(`collapse: deletes until basic, ${mode}, library`)
     const lib = await onFreshClient(server, mode, async (client) => {
       const directory = await openLibrary(client, cid, { shardSplitThresholdBytes: threshold })
       const run = await chain(client, Infinity, async (name) => {
@@ -124,18 +125,18 @@ export async function collapseScenario (ctx: BenchContext): Promise<Table[]> {
         return { root: await directory.flush(), basic: directory.shape === 'basic' }
       })
       return { run, stats: directory.stats }
-    }, `B3 library, ${COLLAPSE_ENTRIES} entries`)
+    }, `collapse, library, ${COLLAPSE_ENTRIES} entries`)
 
-    ctx.log(`B3: deletes until basic, ${mode}, @helia/unixfs (capped at ${COLLAPSE_CAP_MS / 1000} s)`)
+    ctx.log(`collapse: deletes until basic, ${mode}, @helia/unixfs (capped at ${COLLAPSE_CAP_MS / 1000} s)`)
     const other = await onFreshClient(server, mode, async (client) => {
       const fs = unixfsOn(client)
       let root: CID = cid
       const run = await chain(client, COLLAPSE_CAP_MS, async (name) => {
         root = await fs.rm(root, name, { shardSplitThresholdBytes: threshold })
-        return { root, basic: await rootShape(client.local, root) === 'basic' }
+        return { root, basic: await storedShape(client.local, root) === 'basic' }
       })
       return { run }
-    }, `B3 ${UNIXFS}, ${COLLAPSE_ENTRIES} entries`)
+    }, `collapse, ${UNIXFS}, ${COLLAPSE_ENTRIES} entries`)
 
     const libRun = lib.result.run
     const otherRun = other.result.run
@@ -147,7 +148,7 @@ export async function collapseScenario (ctx: BenchContext): Promise<Table[]> {
     const common = Math.min(...[libRun, otherRun].map(run => Math.max(0, ...run.checks.map(check => check.step).filter(step => step % CHECK_EVERY === 0))))
     const at = (run: Run): Check | undefined => run.checks.find(check => check.step === common)
 
-    ctx.log(`B3: checking CIDs against the importer, ${mode}`)
+    ctx.log(`collapse: checking CIDs against the importer, ${mode}`)
     const libRow = {
       ...networkRow(mode, LIBRARY, lib, lib.result.stats.bursts),
       deletes: libRun.done,
@@ -172,7 +173,7 @@ export async function collapseScenario (ctx: BenchContext): Promise<Table[]> {
     rows.push(libRow, otherRow, ratios)
   }
 
-  ctx.log('B3: where @helia/unixfs turns the HAMT basic, by bisection')
+  ctx.log('collapse: where @helia/unixfs turns the HAMT basic, by bisection')
   const crossing = await unixfsCrossing(order, threshold, canonicalBasicAt, async (remaining) => ctx.canonical(remaining, { shardSplitThresholdBytes: threshold }))
   rows.push({
     network: 'local (no network)',
@@ -186,7 +187,7 @@ export async function collapseScenario (ctx: BenchContext): Promise<Table[]> {
   })
 
   return [{
-    title: `B3. Deletes until the cold ${COLLAPSE_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks) turns basic (threshold ${threshold}: canonical is basic at ${canonicalBasicAt} entries or fewer)`,
+    title: `Deletes until the cold ${COLLAPSE_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks) turns basic (threshold ${threshold}: canonical is basic at ${canonicalBasicAt} entries or fewer)`,
     columns: ['network', 'implementation', 'deletes', ...NETWORK_COLUMNS, 'ms / delete', 'same work: deletes', 'same work: ms', 'same work: blocks', 'turned basic at (entries left)', 'CID checks canonical'],
     rows,
     notes: [
@@ -218,7 +219,7 @@ async function unixfsCrossing (order: DirectoryEntry[], threshold: number, from:
     // threshold 0: a HAMT whatever the size (the layout does not depend on the threshold)
     const hamt = await importerDirectory(before, { shardSplitThresholdBytes: 0 }, blockstore)
     const root = await unixfs({ blockstore }).rm(hamt, order[s - 1].name, { shardSplitThresholdBytes: threshold, offline: true })
-    return { basic: await rootShape(blockstore, root) === 'basic', root }
+    return { basic: await storedShape(blockstore, root) === 'basic', root }
   }
 
   // s = deletes; the canonical directory is basic once order.length - s <= from

@@ -1,16 +1,16 @@
 /**
- * B5. Memory per entry once the library has loaded the whole 50,000-entry
+ * Memory per entry once the library has loaded the whole 50,000-entry
  * HAMT: a full collection, heapUsed, open + entries() to the end with the
  * Directory still referenced, a full collection, heapUsed again. Then the
  * Directory is dropped and the heap measured once more: what that frees is
  * the retained shard tree alone, whatever the blockstore holds.
  */
 
-import { dynamicDirectory } from '../../src/index.js'
+import { dynamicDirectory } from '../../../../dist/src/index.js'
 import { canCollect, collectGarbage } from '../gc.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
 import { LIBRARY } from './common.js'
-import type { Directory, DirectoryEntry } from '../../src/index.js'
+import type { Directory, DirectoryEntry } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Blockstore } from 'interface-blockstore'
@@ -79,7 +79,7 @@ function row (where: string, m: Measured): Row {
 
 export async function memoryScenario (ctx: BenchContext): Promise<Table[]> {
   if (!canCollect()) {
-    return [{ title: 'B5. Memory per retained entry', columns: ['skipped'], rows: [{ skipped: 'run node with --expose-gc' }] }]
+    return [{ title: 'Memory per retained entry', columns: ['skipped'], rows: [{ skipped: 'run node with --expose-gc' }] }]
   }
 
   const server = await ctx.server()
@@ -88,9 +88,9 @@ export async function memoryScenario (ctx: BenchContext): Promise<Table[]> {
 
   // blocks already in the store: the growth is the Directory's alone. The
   // first run warms up the code paths (compiled code lives on the heap too)
-  ctx.log(`B5: memory, local, ${MEMORY_ENTRIES} entries (warm-up)`)
+  ctx.log(`memory: local, ${MEMORY_ENTRIES} entries (warm-up)`)
   await measure(server.store.inner, cid)
-  ctx.log(`B5: memory, local, ${MEMORY_ENTRIES} entries`)
+  ctx.log(`memory: local, ${MEMORY_ENTRIES} entries`)
   rows.push(row('local blockstore (blocks already stored)', await measure(server.store.inner, cid)))
 
   // the same entries held as the plain array a caller would collect from a
@@ -123,13 +123,13 @@ export async function memoryScenario (ctx: BenchContext): Promise<Table[]> {
   // kept (a full run with both measured the same within 2%)
   const mode = ctx.modes[0]
   if (mode != null) {
-    ctx.log(`B5: memory, ${mode}, ${MEMORY_ENTRIES} entries`)
-    const phase = await onFreshClient(server, mode, async (client) => measure(client.net, cid), 'B5 library')
+    ctx.log(`memory: ${mode}, ${MEMORY_ENTRIES} entries`)
+    const phase = await onFreshClient(server, mode, async (client) => measure(client.net, cid), 'memory, library')
     rows.push(row(`node B, ${modeLabel(mode)}`, phase.result))
   }
 
   return [{
-    title: `B5. Memory after loading the whole ${MEMORY_ENTRIES.toLocaleString('en')}-entry HAMT (entries() to the end, Directory still referenced)`,
+    title: `Memory after loading the whole ${MEMORY_ENTRIES.toLocaleString('en')}-entry HAMT (entries() to the end, Directory still referenced)`,
     columns: ['where', 'implementation', 'entries', 'retained nodes', 'heap growth bytes / entry', 'freed on drop bytes / entry', 'peak growth bytes / entry', 'arrayBuffers growth bytes / entry', 'heap growth MB'],
     rows,
     notes: [

@@ -1,8 +1,8 @@
 /**
- * T. The retained tree itself, on local MemoryBlockstores (no network: fast
+ * The retained tree itself, on local MemoryBlockstores (no network: fast
  * and deterministic), through the public API only. Four tables:
  *
- * T1, heap per entry of a fully loaded tree (50,000 and 200,000 entries): a
+ * Heap per entry of a fully loaded tree (50,000 and 200,000 entries): a
  * full collection, open + entries() to the end with the Directory
  * referenced, a full collection; growth of heapUsed and of arrayBuffers over
  * entries. Blocks are handed out as fresh copies (as a network would), so
@@ -11,29 +11,29 @@
  * life, and that memory scales with the entries. The shard blocks' own bytes
  * per entry give the scale of the data.
  *
- * T2, rm per call through the CID-in, CID-out API on a loaded tree (20,000
+ * rm per call through the CID-in, CID-out API on a loaded tree (20,000
  * and 200,000 entries): 200 chained `rm` calls, each timed, on a tree `ls` loaded in the
  * service's cache. Why: an edit should cost the path it touches, not the
  * tree's size, so the time per call should barely grow with the entries.
  *
- * T3, heap of 50 cached versions against one (50,000 entries): what the
+ * Heap of 50 cached versions against one (50,000 entries): what the
  * service holds after 50 chained `rm` calls, each result cached, against the
  * one loaded version. Why: versions differ by one path each, so they should
  * share everything else.
  *
- * T4, blocks fetched against the minimum for one cold delete (10,000
+ * Blocks fetched against the minimum for one cold delete (10,000
  * entries, 916 shard nodes): requested blocks and bursts at fetch budgets 1,
  * 16 and 64, against the offline minimum of nodes that prove the directory
  * still over the threshold. Why: every block over the minimum is a round
  * trip's worth of waste over Bitswap.
  */
 
-import { dynamicDirectory } from '../../src/index.js'
-import { CountingBlockstore } from '../../test/fixtures/counting-blockstore.js'
+import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { canCollect, collectGarbage } from '../gc.js'
-import { ratio, since } from '../table.js'
+import { ratio, since, verdict } from '../table.js'
 import { ScratchBlockstore, buildTree, canonicalCid, contentEntries, offlineMinimum, spreadNames, wideEntries } from './tree-fixtures.js'
-import type { Directory } from '../../src/index.js'
+import type { Directory } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { TreeFixture } from './tree-fixtures.js'
@@ -60,25 +60,18 @@ export async function treeScenario (ctx: BenchContext): Promise<Table[]> {
       fixture = buildTree(wideEntries(count))
       trees.set(count, fixture)
       const { nodes } = await fixture
-      ctx.log(`T: imported ${count} entries into a ${nodes.length}-node HAMT in ${since(start)} ms`)
+      ctx.log(`tree: imported ${count} entries into a ${nodes.length}-node HAMT in ${since(start)} ms`)
     }
     return fixture
   }
 
-  return [await heapPerEntry(ctx, tree), await rmPerCall(ctx, tree), await versions(ctx, tree), await coldDelete(ctx)]
+  return [await heapPerEntry(ctx, tree), await rmPerCall(ctx, tree), await versions(ctx, tree), await deleteAgainstMinimum(ctx)]
 }
 
 type Trees = (count: number) => Promise<TreeFixture>
 
-function verdict (value: number, goal: number, must: number, over: string): string {
-  if (value <= goal) {
-    return 'goal met'
-  }
-  return value <= must ? 'must met' : over
-}
-
 async function heapPerEntry (ctx: BenchContext, tree: Trees): Promise<Table> {
-  const title = 'T1. Heap per entry of a fully loaded tree (open + entries() to the end, Directory referenced)'
+  const title = 'Heap per entry of a fully loaded tree (open + entries() to the end, Directory referenced)'
   if (!canCollect()) {
     return { title, columns: ['skipped'], rows: [{ skipped: 'run node with --expose-gc' }] }
   }
@@ -106,16 +99,16 @@ async function heapPerEntry (ctx: BenchContext, tree: Trees): Promise<Table> {
       'heap+arrayBuffers bytes/entry': Math.round(both),
       'block bytes/entry': Math.round(fixture.blockBytes / listed),
       'shard nodes': fixture.nodes.length,
-      verdict: verdict(both, 150, 250, 'over 250')
+      verdict: verdict(both, 150, 250)
     }
   }
 
-  ctx.log(`T1: warm-up on ${HEAP_SIZES[0]} entries`)
+  ctx.log(`heap per entry: warm-up on ${HEAP_SIZES[0]} entries`)
   await measure(await tree(HEAP_SIZES[0]))
   const rows: Row[] = []
   for (const count of HEAP_SIZES) {
     const fixture = await tree(count)
-    ctx.log(`T1: heap of a loaded ${count}-entry tree`)
+    ctx.log(`heap per entry: heap of a loaded ${count}-entry tree`)
     rows.push(await measure(fixture))
   }
   return {
@@ -152,12 +145,12 @@ async function rmPerCall (ctx: BenchContext, tree: Trees): Promise<Table> {
     return { ms: since(start) / RM_TIMED_CALLS, median: calls[calls.length >> 1], loadMs, root: cid.toString(), names }
   }
 
-  ctx.log(`T2: warm-up on ${RM_SIZES[0]} entries`)
+  ctx.log(`rm per call: warm-up on ${RM_SIZES[0]} entries`)
   await run(await tree(RM_SIZES[0]))
   const rows: Row[] = []
   for (const count of RM_SIZES) {
     const fixture = await tree(count)
-    ctx.log(`T2: ${RM_TIMED_CALLS} chained rm calls on a loaded ${count}-entry tree`)
+    ctx.log(`rm per call: ${RM_TIMED_CALLS} chained rm calls on a loaded ${count}-entry tree`)
     const result = await run(fixture)
     const removed = new Set(result.names)
     const canonical = await canonicalCid(fixture.entries.filter(entry => !removed.has(entry.name)))
@@ -171,10 +164,10 @@ async function rmPerCall (ctx: BenchContext, tree: Trees): Promise<Table> {
     })
   }
   const scale = ratio(Number(rows[1]['median ms / rm']), Number(rows[0]['median ms / rm']))
-  rows.push({ entries: `ratio ${RM_SIZES[1] / 1000}k / ${RM_SIZES[0] / 1000}k`, 'median ms / rm': scale, 'mean ms / rm': ratio(Number(rows[1]['mean ms / rm']), Number(rows[0]['mean ms / rm'])), 'final CID': scale == null ? '' : verdict(scale, 2, 3, 'over 3x') })
+  rows.push({ entries: `ratio ${RM_SIZES[1] / 1000}k / ${RM_SIZES[0] / 1000}k`, 'median ms / rm': scale, 'mean ms / rm': ratio(Number(rows[1]['mean ms / rm']), Number(rows[0]['mean ms / rm'])), 'final CID': scale == null ? '' : verdict(scale, 2, 3) })
 
   return {
-    title: `T2. rm per call through the CID-in, CID-out API on a loaded tree (${RM_TIMED_CALLS} chained calls)`,
+    title: `rm per call through the CID-in, CID-out API on a loaded tree (${RM_TIMED_CALLS} chained calls)`,
     columns: ['entries', 'shard nodes', 'ls (load) ms', 'median ms / rm', 'mean ms / rm', 'final CID'],
     rows,
     notes: [
@@ -185,7 +178,7 @@ async function rmPerCall (ctx: BenchContext, tree: Trees): Promise<Table> {
 }
 
 async function versions (ctx: BenchContext, tree: Trees): Promise<Table> {
-  const title = `T3. Heap of ${RM_CALLS} cached versions against one (${VERSIONS_ENTRIES.toLocaleString('en')}-entry tree, service referenced)`
+  const title = `Heap of ${RM_CALLS} cached versions against one (${VERSIONS_ENTRIES.toLocaleString('en')}-entry tree, service referenced)`
   if (!canCollect()) {
     return { title, columns: ['skipped'], rows: [{ skipped: 'run node with --expose-gc' }] }
   }
@@ -194,7 +187,7 @@ async function versions (ctx: BenchContext, tree: Trees): Promise<Table> {
   const service = dynamicDirectory({ blockstore: store }, { cacheNodes: 10_000_000 })
   const names = spreadNames(fixture.entries, RM_CALLS)
 
-  ctx.log(`T3: one loaded version, then ${RM_CALLS} cached ones`)
+  ctx.log(`cached versions: one loaded version, then ${RM_CALLS} cached ones`)
   await collectGarbage()
   const base = process.memoryUsage()
   for await (const entry of service.ls(fixture.cid)) {
@@ -233,7 +226,7 @@ async function versions (ctx: BenchContext, tree: Trees): Promise<Table> {
   }
 }
 
-async function coldDelete (ctx: BenchContext): Promise<Table> {
+async function deleteAgainstMinimum (ctx: BenchContext): Promise<Table> {
   const entries = contentEntries(COLD_ENTRIES)
   const fixture = await buildTree(entries, { cidVersion: 1 })
   for (const entry of entries) {
@@ -244,7 +237,7 @@ async function coldDelete (ctx: BenchContext): Promise<Table> {
   }
   const minimum = offlineMinimum(fixture.nodes, COLD_VICTIM, THRESHOLD)
   const canonical = await canonicalCid(entries.filter(entry => entry.name !== COLD_VICTIM), { cidVersion: 1 })
-  ctx.log(`T4: ${fixture.nodes.length}-node HAMT, offline minimum ${minimum} nodes`)
+  ctx.log(`delete against the minimum: ${fixture.nodes.length}-node HAMT, offline minimum ${minimum} nodes`)
 
   const rows: Row[] = [{ 'fetch budget': 'offline minimum', 'blocks requested': minimum }]
   for (const fetchBudget of FETCH_BUDGETS) {
@@ -272,7 +265,7 @@ async function coldDelete (ctx: BenchContext): Promise<Table> {
   }
 
   return {
-    title: `T4. Blocks fetched against the minimum for one cold delete (${COLD_ENTRIES.toLocaleString('en')} entries, ${fixture.nodes.length}-node HAMT, delete ${COLD_VICTIM})`,
+    title: `Blocks fetched against the minimum for one cold delete (${COLD_ENTRIES.toLocaleString('en')} entries, ${fixture.nodes.length}-node HAMT, delete ${COLD_VICTIM})`,
     columns: ['fetch budget', 'blocks requested', 'distinct blocks', 'bursts', 'ratio to minimum', 'delete ms', 'goal', 'final CID'],
     rows,
     notes: [

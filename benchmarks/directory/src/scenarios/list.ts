@@ -1,5 +1,5 @@
 /**
- * B4. Listing every entry of the cold 50,000-entry HAMT: the library's
+ * Listing every entry of the cold 50,000-entry HAMT: the library's
  * entries() (bursts over the shard frontier) against `@helia/unixfs` ls
  * (a depth-first walk, one block at a time).
  */
@@ -23,7 +23,7 @@ export async function listScenario (ctx: BenchContext): Promise<Table[]> {
   const notes: string[] = []
 
   for (const mode of ctx.modes) {
-    ctx.log(`B4: list ${LIST_ENTRIES}, ${mode}, library`)
+    ctx.log(`list: list ${LIST_ENTRIES}, ${mode}, library`)
     const lib = await onFreshClient(server, mode, async (client) => {
       const directory = await openLibrary(client, cid)
       const seen = new Set<string>()
@@ -33,9 +33,9 @@ export async function listScenario (ctx: BenchContext): Promise<Table[]> {
         seen.add(entry.name)
       }
       return { listed, complete: complete(listed, seen), stats: directory.stats }
-    }, 'B4 library')
+    }, 'list, library')
 
-    ctx.log(`B4: list ${LIST_ENTRIES}, ${mode}, @helia/unixfs`)
+    ctx.log(`list: list ${LIST_ENTRIES}, ${mode}, @helia/unixfs`)
     const other = await onFreshClient(server, mode, async (client) => {
       const start = performance.now()
       const seen = new Set<string>()
@@ -50,7 +50,7 @@ export async function listScenario (ctx: BenchContext): Promise<Table[]> {
         }
       }
       return { listed, capped, complete: complete(listed, seen) }
-    }, `B4 ${UNIXFS}`)
+    }, `list, ${UNIXFS}`)
 
     const libRow = {
       ...networkRow(mode, LIBRARY, lib, lib.result.stats.bursts),
@@ -82,7 +82,7 @@ export async function listScenario (ctx: BenchContext): Promise<Table[]> {
   }
 
   return [{
-    title: `B4. List every entry of the cold ${LIST_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks)`,
+    title: `List every entry of the cold ${LIST_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks)`,
     columns: ['network', 'implementation', 'entries listed', ...NETWORK_COLUMNS, 'largest burst', 'entries / s', 'all entries'],
     rows,
     notes: [

@@ -3,17 +3,15 @@
  * HAMTs built on it once each, canonical CIDs, and progress logging.
  */
 
-import * as dagPb from '@ipld/dag-pb'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import * as raw from 'multiformats/codecs/raw'
-import { toBytes } from '../test/fixtures/counting-blockstore.js'
-import { asciiEntries } from '../test/fixtures/entries.js'
-import { importerDirectory } from '../test/fixtures/importer.js'
+import { asciiEntries } from '../../../dist/test/fixtures/entries.js'
+import { importerDirectory } from '../../../dist/test/fixtures/importer.js'
+import { readTree } from '../../../dist/test/fixtures/tree-oracle.js'
 import { startServer } from './two-nodes.js'
 import type { Mode, Server } from './two-nodes.js'
-import type { DirectoryEntry } from '../src/index.js'
-import type { ImporterDirectoryOptions } from '../test/fixtures/importer.js'
-import type { Blockstore } from 'interface-blockstore'
+import type { DirectoryEntry } from '../../../dist/src/index.js'
+import type { ImporterDirectoryOptions } from '../../../dist/test/fixtures/importer.js'
 import type { CID } from 'multiformats/cid'
 
 export interface Fixture {
@@ -46,18 +44,6 @@ export function benchEntries (count: number): DirectoryEntry[] {
   return asciiEntries(count, 'file-').map(entry => ({ ...entry, size: BigInt(encoder.encode(entry.name).byteLength) }))
 }
 
-/** Shard blocks under a HAMT root (fanout 256: a sub-shard link's name is its 2-digit prefix alone) */
-async function countShards (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<number> {
-  const node = dagPb.decode(await toBytes(blockstore.get(cid)))
-  let count = 1
-  for (const link of node.Links) {
-    if (link.Name?.length === 2) {
-      count += await countShards(blockstore, link.Hash)
-    }
-  }
-  return count
-}
-
 export function createContext (modes: Mode[]): BenchContext {
   const started = performance.now()
   let server: Promise<Server> | undefined
@@ -83,7 +69,7 @@ export function createContext (modes: Mode[]): BenchContext {
     }
     const start = performance.now()
     const cid = await importerDirectory(entries, {}, store)
-    const blocks = await countShards(store, cid)
+    const blocks = (await readTree(store, cid)).length
     log(`built the ${count}-entry HAMT (${blocks} shard blocks) on A with the importer in ${Math.round(performance.now() - start)} ms: ${cid}`)
     return { cid, entries, blocks }
   }

@@ -12,11 +12,11 @@
  */
 
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { CountingBlockstore } from '../test/fixtures/counting-blockstore.js'
-import { connect, createNode, portOf, proxiedAddress, stopAll } from '../test/fixtures/nodes.js'
-import { startLatencyProxy } from '../test/fixtures/latency-proxy.js'
-import type { LatencyProxy } from '../test/fixtures/latency-proxy.js'
-import type { TestNode } from '../test/fixtures/nodes.js'
+import { CountingBlockstore } from '../../../dist/test/fixtures/counting-blockstore.js'
+import { startLatencyProxy } from '../../../dist/test/fixtures/latency-proxy.js'
+import { connect, createNode, portOf, proxiedAddress, stopAll } from '../../../dist/test/fixtures/nodes.js'
+import type { LatencyProxy } from '../../../dist/test/fixtures/latency-proxy.js'
+import type { TestNode } from '../../../dist/test/fixtures/nodes.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -25,8 +25,14 @@ export type Mode = 'direct' | 'proxy'
 
 export const PROXY_DELAY_MS = 10
 
-export function modeLabel (mode: Mode): string {
+/** The network alone: direct, or through the proxy */
+export function networkLabel (mode: Mode): string {
   return mode === 'direct' ? 'direct' : `proxy ${PROXY_DELAY_MS} ms each way`
+}
+
+/** The provider, its process and the network, for a row against the in-process A */
+export function modeLabel (mode: Mode): string {
+  return `A in-process, ${networkLabel(mode)}`
 }
 
 export interface Server {

@@ -1,10 +1,10 @@
 /**
- * B2. 200 deletes on the cold 10,000-entry HAMT, writing the root after each:
+ * 200 deletes on the cold 10,000-entry HAMT, writing the root after each:
  * the library with one Directory (delete + flush x 200), `@helia/unixfs` with
  * rm x 200, each on the CID the previous one returned.
  */
 
-import { randomFor } from '../../test/fixtures/entries.js'
+import { randomFor } from '../../../../dist/test/fixtures/entries.js'
 import { onFreshClient } from '../two-nodes.js'
 import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, openLibrary, ratioRow, unixfsOn } from './common.js'
 import type { BenchContext } from '../context.js'
@@ -29,7 +29,7 @@ export async function deleteManyScenario (ctx: BenchContext): Promise<Table[]> {
   }
 
   for (const mode of ctx.modes) {
-    ctx.log(`B2: ${DELETE_MANY_COUNT} deletes, ${mode}, library`)
+    ctx.log(`delete-many: ${DELETE_MANY_COUNT} deletes, ${mode}, library`)
     const lib = await onFreshClient(server, mode, async (client) => {
       const directory = await openLibrary(client, cid)
       let root: CID = cid
@@ -38,9 +38,9 @@ export async function deleteManyScenario (ctx: BenchContext): Promise<Table[]> {
         root = await directory.flush()
       }
       return { root: root.toString(), done: victims.length, stats: directory.stats }
-    }, 'B2 library')
+    }, 'delete-many, library')
 
-    ctx.log(`B2: ${DELETE_MANY_COUNT} deletes, ${mode}, @helia/unixfs`)
+    ctx.log(`delete-many: ${DELETE_MANY_COUNT} deletes, ${mode}, @helia/unixfs`)
     const other = await onFreshClient(server, mode, async (client) => {
       const fs = unixfsOn(client)
       const start = performance.now()
@@ -54,7 +54,7 @@ export async function deleteManyScenario (ctx: BenchContext): Promise<Table[]> {
         done++
       }
       return { root: root.toString(), done }
-    }, `B2 ${UNIXFS}`)
+    }, `delete-many, ${UNIXFS}`)
 
     if (other.result.done < victims.length) {
       notes.push(`${UNIXFS} over ${mode} was stopped at the ${DELETE_MANY_CAP_MS / 1000} s cap after ${other.result.done} of ${victims.length} deletes.`)
@@ -77,7 +77,7 @@ export async function deleteManyScenario (ctx: BenchContext): Promise<Table[]> {
   }
 
   return [{
-    title: `B2. ${DELETE_MANY_COUNT} deletes with a flush after each on the cold ${DELETE_MANY_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks)`,
+    title: `${DELETE_MANY_COUNT} deletes with a flush after each on the cold ${DELETE_MANY_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks)`,
     columns: ['network', 'implementation', 'deletes', ...NETWORK_COLUMNS, 'ms / delete', 'largest burst', 'final CID canonical'],
     rows,
     notes: [

@@ -4,16 +4,11 @@
  */
 
 import { unixfs } from '@helia/unixfs'
-import * as dagPb from '@ipld/dag-pb'
-import { UnixFS } from 'ipfs-unixfs'
-import { dynamicDirectory } from '../../src/index.js'
-import { toBytes } from '../../test/fixtures/counting-blockstore.js'
+import { dynamicDirectory } from '../../../../dist/src/index.js'
 import { modeLabel } from '../two-nodes.js'
-import type { Directory, DirectoryEntry, DynamicDirectoryInit } from '../../src/index.js'
-import type { BenchContext } from '../context.js'
+import type { Directory, DynamicDirectoryInit } from '../../../../dist/src/index.js'
 import type { Row } from '../table.js'
 import type { Client, Mode, Phase } from '../two-nodes.js'
-import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export const LIBRARY = 'helia-dynamic-directory'
@@ -23,25 +18,6 @@ export const NETWORK_COLUMNS = ['blocks requested', 'served by A', 'bursts (repo
 
 export async function openLibrary (client: Client, cid: CID, init: DynamicDirectoryInit = {}): Promise<Directory> {
   return dynamicDirectory({ blockstore: client.net }, init).open(cid)
-}
-
-/** A chain of calls that remove entries and link entries in */
-export interface ChainCall {
-  op: 'rm' | 'cp'
-  entry: DirectoryEntry
-}
-
-/** The importer's CID for `entries` after the first `done` calls of a chain */
-export async function canonicalAfter (ctx: Pick<BenchContext, 'canonical'>, entries: DirectoryEntry[], calls: ChainCall[], done: number): Promise<string> {
-  const present = new Map(entries.map(entry => [entry.name, entry]))
-  for (const { op, entry } of calls.slice(0, done)) {
-    if (op === 'rm') {
-      present.delete(entry.name)
-    } else {
-      present.set(entry.name, entry)
-    }
-  }
-  return ctx.canonical([...present.values()])
 }
 
 export function unixfsOn (client: Client): ReturnType<typeof unixfs> {
@@ -77,11 +53,4 @@ export function ratioRow (mode: Mode, library: Row, other: Row, columns: string[
     }
   }
   return row
-}
-
-/** Whether a stored root is a basic directory or a HAMT, from its UnixFS type */
-export async function rootShape (blockstore: Pick<Blockstore, 'get'>, cid: CID): Promise<'basic' | 'hamt' | string> {
-  const { Data } = dagPb.decode(await toBytes(blockstore.get(cid)))
-  const type = UnixFS.unmarshal(Data ?? new Uint8Array()).type
-  return type === 'hamt-sharded-directory' ? 'hamt' : type === 'directory' ? 'basic' : type
 }

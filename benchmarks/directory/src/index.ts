@@ -1,17 +1,18 @@
 /**
- * Benchmarks: `npm run bench` (builds, then runs
- * `node --expose-gc dist/bench/index.js`).
+ * Benchmarks: `npm run bench` at the repository root (builds the library,
+ * then this package, then runs `node --expose-gc dist/index.js` here).
  *
  * Prints markdown tables on stdout (progress goes to stderr) and writes the
- * same as JSON (and markdown) under bench/results/: `latest.json` for a full
- * run, `partial-<scenarios>.json` when only some ran.
+ * same as JSON and markdown under results/: `latest.json` and the tables in
+ * README.md for a full run, `partial-<scenarios>.json` and `.md` when only
+ * some ran.
  *
  * Choose scenarios with `BENCH=list,memory` or as arguments
- * (`node --expose-gc dist/bench/index.js delete-one collapse`), and the
- * networks with `BENCH_MODES=direct` or `BENCH_MODES=proxy`.
+ * (`npm run bench -- delete-one collapse`), and the networks with
+ * `BENCH_MODES=direct` or `BENCH_MODES=proxy`.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { cpus, platform, release, totalmem } from 'node:os'
 import { createContext } from './context.js'
 import { canCollect } from './gc.js'
@@ -26,7 +27,7 @@ import { memoryScenario } from './scenarios/memory.js'
 import { streamScenario } from './scenarios/stream.js'
 import { treeScenario } from './scenarios/tree.js'
 import { renderTable } from './table.js'
-import { incidents, modeLabel } from './two-nodes.js'
+import { incidents, networkLabel } from './two-nodes.js'
 import type { BenchContext } from './context.js'
 import type { Table } from './table.js'
 import type { Mode } from './two-nodes.js'
@@ -68,6 +69,20 @@ function selectedModes (): Mode[] {
   return asked as Mode[]
 }
 
+const RESULTS_START = '<!-- results: written by a full run -->'
+const RESULTS_END = '<!-- end of results -->'
+
+/** Puts `markdown` between the README's results markers */
+async function writeResults (readme: URL, markdown: string): Promise<void> {
+  const text = await readFile(readme, 'utf8')
+  const start = text.indexOf(RESULTS_START)
+  const end = text.indexOf(RESULTS_END)
+  if (start < 0 || end < start) {
+    throw new Error(`README.md has no "${RESULTS_START}" ... "${RESULTS_END}" section`)
+  }
+  await writeFile(readme, `${text.slice(0, start + RESULTS_START.length)}\n\n${markdown.replace(/^# .*\n\n/, '')}\n\n${text.slice(end)}`)
+}
+
 async function main (): Promise<number> {
   const names = selected()
   const modes = selectedModes()
@@ -83,7 +98,7 @@ async function main (): Promise<number> {
     memoryGB: Math.round(totalmem() / 1e8) / 10,
     exposeGc: canCollect(),
     scenarios: names,
-    networks: modes.map(modeLabel)
+    networks: modes.map(networkLabel)
   }
 
   const header = [
@@ -93,6 +108,7 @@ async function main (): Promise<number> {
     `- node ${environment.node} (V8 ${environment.v8}), ${environment.platform}`,
     `- ${environment.cpus} CPUs (${environment.cpuModel}), ${environment.memoryGB} GB`,
     `- scenarios: ${names.join(', ')}; networks: ${environment.networks.join(', ')}`,
+    '- provider: node A in this Node process ("A in-process") unless a row names another',
     ...(environment.exposeGc ? [] : ['- gc is not exposed: run with `node --expose-gc` for memory figures'])
   ].join('\n')
   process.stdout.write(`${header}\n\n`)
@@ -134,12 +150,17 @@ async function main (): Promise<number> {
 
   const full = names.length === Object.keys(SCENARIOS).length && modes.length === 2
   const base = full ? 'latest' : `partial-${names.join('+')}${modes.length === 2 ? '' : `-${modes.join('+')}`}`
-  const dir = new URL('../../bench/results/', import.meta.url)
+  const dir = new URL('../results/', import.meta.url)
   await mkdir(dir, { recursive: true })
   await writeFile(new URL(`${base}.json`, dir), JSON.stringify({ environment, totalMs, incidents, results }, null, 2) + '\n')
-  const markdown = [header, ...results.flatMap(result => [...result.tables.map(renderTable), `_${result.scenario}: ${(result.ms / 1000).toFixed(1)} s_`]), ...(incidentsText === '' ? [] : [incidentsText]), `_total: ${(totalMs / 1000).toFixed(1)} s_`]
-  await writeFile(new URL(`${base}.md`, dir), markdown.join('\n\n') + '\n')
-  process.stderr.write(`wrote bench/results/${base}.json and ${base}.md\n`)
+  const markdown = [header, ...results.flatMap(result => [...result.tables.map(renderTable), `_${result.scenario}: ${(result.ms / 1000).toFixed(1)} s_`]), ...(incidentsText === '' ? [] : [incidentsText]), `_total: ${(totalMs / 1000).toFixed(1)} s_`].join('\n\n')
+  if (full) {
+    await writeResults(new URL('../README.md', import.meta.url), markdown)
+    process.stderr.write('wrote results/latest.json and the tables in README.md\n')
+  } else {
+    await writeFile(new URL(`${base}.md`, dir), markdown + '\n')
+    process.stderr.write(`wrote results/${base}.json and ${base}.md\n`)
+  }
 
   return failed ? 1 : 0
 }
