@@ -84,6 +84,7 @@ export class ValueSamples {
   private siblingSum = 0
   private siblingSquares = 0
   private siblingDof = 0
+  private sets = 0
   private readonly actual: number[] = []
   private readonly predicted: number[] = []
 
@@ -120,6 +121,7 @@ export class ValueSamples {
       this.siblingSum += sum
       this.siblingSquares += squares
       this.siblingDof += sizes.length - 1
+      this.sets++
     }
   }
 
@@ -134,6 +136,16 @@ export class ValueSamples {
       return variance > 0 ? variance / mean : undefined
     }
     return undefined
+  }
+
+  /** Nodes whose sub-shards' sizes were read for what an entry adds */
+  get siblingSets (): number {
+    return this.sets
+  }
+
+  /** Entries seen in loaded nodes */
+  get entriesSeen (): number {
+    return this.entries
   }
 
   meanEntryBytes (prior: number): number {
@@ -151,9 +163,14 @@ export class ValueSamples {
     if (tau == null) {
       return undefined
     }
-    const n = tsize / tau
+    const n = entriesUnder(tsize, tau)
     return (corrected ? this.correction(depth, b) : 1) * b * ownShare(n, layout.fanout)
   }
+}
+
+/** Entries under a link of this Tsize */
+function entriesUnder (tsize: number, perEntry: number): number {
+  return tsize / perEntry
 }
 
 /** Entries a node whose subtree holds `n` holds itself: those alone in their slot */
@@ -274,48 +291,87 @@ export function plan <C extends Candidate> (candidates: readonly C[], samples: V
     corrections[depth] ??= samples.correction(depth, b)
     return corrections[depth] * b * ownShare(n, layout.fanout)
   }
-  const owns = candidates.map(c => own(c.depth, c.tsize / tau))
-  const evaluate = (price: number): { chosen: number[], value: number } => {
+  const owns = candidates.map(c => own(c.depth, entriesUnder(c.tsize, tau)))
+  const evaluate = (price: number): { chosen: number[], value: number, outcomes: Map<number, Outcome> } => {
     const priced = new Priced(price, layout, own)
     const chosen: number[] = []
+    const outcomes = new Map<number, Outcome>()
     let value = 0
     candidates.forEach((c, i) => {
-      const outcome = priced.node(c.depth, c.tsize / tau, owns[i])
+      const outcome = priced.node(c.depth, entriesUnder(c.tsize, tau), owns[i])
       if (outcome.net > 0) {
         chosen.push(i)
+        outcomes.set(i, outcome)
         value += outcome.value
       }
     })
-    return { chosen, value }
+    return { chosen, value, outcomes }
   }
 
   const target = want.missing * MARGIN
   let best = evaluate(0)
-  let price = 0
   if (best.value >= target) {
     // the highest price at which the plan still brings what is missing
     let low = 0
-    let high = Math.max(...owns) + b
+    // no node holds more than fanout entries
+    let high = Math.max(...owns, b * layout.fanout)
     for (let step = 0; step < STEPS; step++) {
       const middle = (low + high) / 2
       const tried = evaluate(middle)
       if (tried.value >= target) {
         low = middle
         best = tried
-        price = middle
       } else {
         high = middle
       }
     }
   }
+  if (best.value >= target) {
+    // alike candidates are all worth their price or none is: keep the densest until they bring what is missing
+    const density = (i: number): number => {
+      const outcome = best.outcomes.get(i) as Outcome
+      return outcome.value / outcome.count
+    }
+    const sorted = [...best.chosen].sort((x, y) => density(y) - density(x))
+    let value = 0
+    let kept = 0
+    while (kept < sorted.length && value < target) {
+      value += (best.outcomes.get(sorted[kept]) as Outcome).value
+      kept++
+    }
+    best = { ...best, chosen: sorted.slice(0, kept), value }
+  }
   if (best.chosen.length === 0) {
     // the rule sees nothing worth a fetch: the largest, so that loading goes on
     return [...candidates].sort((x, y) => y.tsize - x.tsize).slice(0, want.room)
   }
-  // openers (worth more for what they reveal than for what they hold) first, then the richest
-  const openers = best.chosen.filter(i => owns[i] < price).sort((x, y) => candidates[y].tsize - candidates[x].tsize)
-  const harvest = best.chosen.filter(i => owns[i] >= price).sort((x, y) => owns[y] - owns[x])
-  return [...openers, ...harvest].slice(0, want.room).map(i => candidates[i])
+  // the densest first (an opener by what it and the nodes it reveals bring per fetch): with room for
+  // only part of the plan, revealing more is worth it only while it beats what is already in reach.
+  // A plan that cannot bring what is missing takes everything: the richest first, link-only nodes last
+  const ordered = best.value >= target ? best.chosen : [...best.chosen].sort((x, y) => owns[y] - owns[x])
+  // with no entry seen yet and only the root's links to read the spread of sizes from, what an
+  // entry adds to a Tsize is a rough guess: half the plan, then look again
+  const asked = samples.entriesSeen > 0 || samples.siblingSets > 1 ? ordered.length : Math.max(PROBE_NODES, Math.ceil(ordered.length / 2))
+  return ordered.slice(0, Math.min(asked, want.room)).map(i => candidates[i])
+}
+
+/**
+ * The candidates a burst asks for besides `forced` (the path's node, which
+ * comes anyway: what it likely brings is not asked of the others); at least
+ * one when nothing is forced, so that loading goes on while the goal does
+ * not hold.
+ */
+export function chooseBurst <C extends Candidate> (candidates: readonly C[], forced: readonly Candidate[], samples: ValueSamples, layout: Layout, want: Want): C[] {
+  const b = samples.meanEntryBytes(want.entryBytes ?? 0)
+  let missing = want.missing
+  for (const node of forced) {
+    missing -= samples.ownBytes(node.depth, node.tsize, layout, b) ?? 0
+  }
+  const chosen = plan(candidates, samples, layout, { ...want, missing, room: want.room - forced.length })
+  if (forced.length === 0 && chosen.length === 0 && candidates.length > 0) {
+    return [candidates.reduce((best, c) => c.tsize > best.tsize ? c : best)]
+  }
+  return chosen
 }
 
 /** Unloaded candidates, by depth, the largest first */

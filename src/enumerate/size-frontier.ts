@@ -10,7 +10,7 @@
 import { ShardLink, Shard, readStoredLink } from '../hamt/shard.js'
 import { valueAt } from '../hamt/tree.js'
 import { varintLength } from '../size.js'
-import { CandidatePool, PLAN_CANDIDATES, ValueSamples, plan } from './select.js'
+import { CandidatePool, PLAN_CANDIDATES, ValueSamples, chooseBurst } from './select.js'
 import type { Observation } from './select.js'
 import type { LinkRef } from '../hamt/tree.js'
 
@@ -32,6 +32,8 @@ function sized (ref: LinkRef): SizedRef {
 /** What a node fresh from its block shows the plan */
 export function observation (shard: Shard, tsize: number | undefined): Observation {
   let entryCost = 0
+  let ownBytes = 0
+  let ownEntries = 0
   const childSizes: number[] = []
   for (const value of shard.values) {
     if (value instanceof ShardLink) {
@@ -40,16 +42,18 @@ export function observation (shard: Shard, tsize: number | undefined): Observati
       const link = readStoredLink(shard.block, value)
       const length = link.end - value
       entryCost += 1 + varintLength(length) + length + link.tsize
+      ownBytes += shard.entryBytes(value)
+      ownEntries++
     }
   }
-  // a node fresh from its block has no loaded children: its totals are its own
-  return { depth: shard.depth, tsize, ownBytes: shard.bytes, ownEntries: shard.entries, entryCost, childSizes }
+  return { depth: shard.depth, tsize, ownBytes, ownEntries, entryCost, childSizes }
 }
 
 export class SizeFrontier {
   private readonly samples: ValueSamples
   private readonly pool = new CandidatePool<SizedRef>()
   private built = false
+  private rootSeen = false
   private prior?: number
 
   constructor (samples = new ValueSamples()) {
@@ -84,6 +88,12 @@ export class SizeFrontier {
 
   /** Starts over from a walk of the loaded tree under `root` */
   rebuild (root: Shard): void {
+    if (!this.rootSeen) {
+      // the root's links already tell, by their spread, what an entry adds to a Tsize
+      this.rootSeen = true
+      const { fanout, bits } = root.context
+      this.samples.observe(observation(root, undefined), { fanout, bits }, this.prior)
+    }
     this.built = true
     this.pool.clear()
     const level: Array<{ shard: Shard, path: number[] }> = [{ shard: root, path: [] }]
@@ -132,17 +142,8 @@ export class SizeFrontier {
         continue
       }
 
-      // the path's node comes anyway: what it likely brings is not asked of the others
-      const b = this.samples.meanEntryBytes(this.prior ?? 0)
-      let missing = goal.missing?.() ?? 0
-      for (const ref of refs) {
-        missing -= this.samples.ownBytes(ref.path.length, ref.link.size, layout, b) ?? 0
-      }
-      let chosen = plan(taken, this.samples, layout, { missing, room: room - refs.length, entryBytes: this.prior })
-      if (refs.length === 0 && chosen.length === 0 && taken.length > 0) {
-        // the goal does not hold yet: loading goes on
-        chosen = [taken.reduce((best, ref) => ref.tsize > best.tsize ? ref : best)]
-      }
+      const forced = refs.map(ref => ({ depth: ref.path.length, tsize: ref.link.size }))
+      const chosen = chooseBurst(taken, forced, this.samples, layout, { missing: goal.missing?.() ?? 0, room, entryBytes: this.prior })
       const asked = new Set(chosen)
       for (const ref of taken) {
         if (!asked.has(ref)) {

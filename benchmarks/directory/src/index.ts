@@ -24,6 +24,7 @@ import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { scaleScenario } from './scenarios/scale.js'
 import { streamScenario } from './scenarios/stream.js'
 import { treeScenario } from './scenarios/tree.js'
 import { renderTable } from './table.js'
@@ -42,7 +43,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   chain: chainScenario,
   tree: treeScenario,
   stream: streamScenario,
-  dropin: dropinScenario
+  dropin: dropinScenario,
+  scale: scaleScenario
 }
 
 function selected (): string[] {
