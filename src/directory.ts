@@ -22,7 +22,6 @@ import { CID } from 'multiformats/cid'
 import { compare } from 'uint8arrays/compare'
 import { encodeBasic } from './basic/codec.js'
 import { childSize, writeDagPb } from './blocks.js'
-import { nodesLikelyNeeded } from './enumerate/estimate.js'
 import { listEntries } from './enumerate/listing.js'
 import { ShardLoader } from './enumerate/loader.js'
 import { startPrefetch } from './enumerate/prefetch.js'
@@ -37,7 +36,7 @@ import { ReadWriteLock } from './lock.js'
 import { assertValidName } from './names.js'
 import { readRoot, treeContext } from './root.js'
 import { operationSignal, requestSignal } from './signals.js'
-import { entryBytes, isTsize, sizeStrategy } from './size.js'
+import { entryBytes, isTsize, sizeStrategy, utf8Length } from './size.js'
 import type { BlockWriter } from './blocks.js'
 import type { EntryLink } from './entry.js'
 import type { LoadGoal, LoaderEnv, LoadOptions, TreeVersion } from './enumerate/loader.js'
@@ -224,7 +223,7 @@ export class DynamicDirectory implements Directory {
       const previous = findEntry(version.root, name, hash)
       const delta = this.entryBytes(name, value) - (previous == null ? 0 : this.entryBytes(name, previous))
       if (delta < 0) {
-        await this.loader.loadUntil(version, this.stillOver(version, () => delta), request)
+        await this.loader.loadUntil(version, { ...this.stillOver(version, () => delta), entryBytes: this.entryBytes(name, value) }, request)
       }
       this.hamtEdit(version, name, hash, value, delta < 0)
     })
@@ -242,10 +241,15 @@ export class DynamicDirectory implements Directory {
         const victim = unloadedOnPath(version.root, hash) == null ? findEntry(version.root, name, hash) : undefined
         return victim == null ? 0 : -this.entryBytes(name, victim)
       }
-      // the path and the size check in the same bursts: one round trip fewer. It holds once the
-      // path shows the name absent (nothing to check) or the tree without it is proven over
+      // the path and the size check in the same bursts: one round trip fewer. Until the
+      // victim is found, what it will take off is guessed from its name (a CIDv1 of sha2-256).
+      // The goal holds once the path shows the name absent (nothing to check) or the tree
+      // without it is proven over
+      const guess = this.sizes.entryBytes(utf8Length(name), 36, 0)
+      const expected = (): number => unloadedOnPath(version.root, hash) == null ? removed() : -guess
       const goal: LoadGoal = {
-        ...this.stillOver(version, removed),
+        ...this.stillOver(version, expected),
+        entryBytes: guess,
         path: hash,
         holds: () => removed() === 0 || this.isOver(version.root.bytes + removed())
       }
@@ -346,7 +350,7 @@ export class DynamicDirectory implements Directory {
     return {
       reason: 'size-check',
       holds: () => this.isOver(version.root.bytes + delta()),
-      extra: (samples, depth) => nodesLikelyNeeded(this.config.thresholdBytes + 1 - this.sizes.baseBytes - version.root.bytes - delta(), samples, depth)
+      missing: () => this.config.thresholdBytes + 1 - this.sizes.baseBytes - version.root.bytes - delta()
     }
   }
 

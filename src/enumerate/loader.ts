@@ -3,9 +3,9 @@
  * needs, in bounded bursts, and swaps them into that version.
  *
  * A burst asks the block fetcher for the unloaded node on a name's path (if
- * any) and up to as many breadth-first frontier nodes as its goal wants, all
- * at once, never keeping more than `fetchBudget` of this directory's requests
- * on the wire. It stops waiting as soon as
+ * any) and, for a size check, the nodes most likely to bring the missing
+ * entry bytes per fetch (see `select.ts`), all at once, never keeping more
+ * than `fetchBudget` of this directory's requests on the wire. It stops waiting as soon as
  * the goal holds; requests still in flight then land in the background and
  * fill their shared links, for this version and any other to swap in later,
  * with no second request. Nodes loaded by another version are swapped in as
@@ -14,11 +14,10 @@
 
 import { raceSignal } from 'race-signal'
 import { adopt } from '../hamt/adopt.js'
-import { unloadedOnPath, valueAt } from '../hamt/read.js'
+import { unloadedOnPath } from '../hamt/read.js'
 import { readChild } from './child.js'
-import { DepthSamples } from './estimate.js'
-import { Frontier } from './frontier.js'
 import { reportBurst } from './progress.js'
+import { SizeFrontier } from './size-frontier.js'
 import type { BlockFetcher } from '../fetch.js'
 import type { LinkRef } from '../hamt/read.js'
 import type { Shard, ShardLink } from '../hamt/shard.js'
@@ -53,8 +52,10 @@ export interface LoadGoal {
   path?: Uint8Array
   /** True once loading may stop; asked only when the path is loaded */
   holds(): boolean
-  /** Frontier nodes the next burst may ask for besides the path, given what was seen at `depth` */
-  extra(samples: DepthSamples, depth: number): number
+  /** Entry bytes still missing before the goal holds: the size check's, for which other nodes are chosen by value */
+  missing?(): number
+  /** Entry bytes of a typical entry, before any is seen */
+  entryBytes?: number
 }
 
 /** What the loaders of one service share */
@@ -68,21 +69,20 @@ export interface LoaderEnv {
 export class ShardLoader {
   readonly stats: LoadStats
   private readonly env: LoaderEnv
-  private readonly samples: DepthSamples
-  private readonly frontier = new Frontier()
+  private readonly frontier: SizeFrontier
   /** This directory's requests on the wire: its share of the fetch budget */
   private readonly pending = new Set<ShardLink>()
   private landed = Promise.withResolvers<void>()
 
-  constructor (env: LoaderEnv, stats: LoadStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }, samples = new DepthSamples()) {
+  constructor (env: LoaderEnv, stats: LoadStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }, frontier = new SizeFrontier()) {
     this.env = env
     this.stats = stats
-    this.samples = samples
+    this.frontier = frontier
   }
 
   /** A loader for a copy of the version: the same counts so far, its own frontier */
   clone (): ShardLoader {
-    return new ShardLoader(this.env, { ...this.stats }, this.samples.copy())
+    return new ShardLoader(this.env, { ...this.stats }, this.frontier.clone())
   }
 
   /** Fetches a directory's root block: one burst of one, counted as this directory's */
@@ -100,7 +100,7 @@ export class ShardLoader {
 
   /** Loads every node on the path a name's hash takes */
   async loadPath (version: TreeVersion, hash: Uint8Array, options: LoadOptions): Promise<void> {
-    await this.loadUntil(version, { reason: 'lookup', path: hash, holds: () => true, extra: () => 0 }, options)
+    await this.loadUntil(version, { reason: 'lookup', path: hash, holds: () => true }, options)
   }
 
   /** Runs bursts until the path is loaded and the goal holds, or nothing is left to load */
@@ -118,9 +118,7 @@ export class ShardLoader {
         continue
       }
       const refs = onPath == null ? [] : [onPath]
-      const wanted = goal.extra(this.samples, this.frontier.peekDepth() ?? 1)
-      const extra = Math.min(room - refs.length, onPath == null ? Math.max(1, wanted) : wanted)
-      const swapped = this.takeFrontier(version, refs, refs.length + extra)
+      const swapped = goal.missing == null ? false : this.frontier.choose(version, refs, room, goal, ref => this.adoptRef(version, ref))
 
       if (refs.length > 0) {
         rebuilt = false
@@ -144,26 +142,6 @@ export class ShardLoader {
         return ref
       }
     }
-  }
-
-  /** Adds frontier links to `refs` up to `limit`; swaps in what others loaded. True if anything was swapped in. */
-  private takeFrontier (version: TreeVersion, refs: LinkRef[], limit: number): boolean {
-    let swapped = false
-    while (refs.length < limit) {
-      const ref = this.frontier.next(version.root)
-      if (ref == null) {
-        break
-      }
-      if (valueAt(version.root, ref.path) !== ref.link || refs.some(taken => taken.link === ref.link)) {
-        continue
-      }
-      if (ref.link.loaded != null) {
-        swapped = this.adoptRef(version, ref) || swapped
-        continue
-      }
-      refs.push(ref)
-    }
-    return swapped
   }
 
   private async burst (version: TreeVersion, refs: LinkRef[], goal: LoadGoal, options: LoadOptions): Promise<void> {
@@ -196,7 +174,7 @@ export class ShardLoader {
       decided.abort()
       for (const ref of refs) {
         if (!swapped.has(ref)) {
-          this.frontier.putBack(ref)
+          this.frontier.putBack(version.root, ref)
         }
       }
       reportBurst(options, goal.reason, refs.length, swapped.size, version.root)
@@ -235,9 +213,7 @@ export class ShardLoader {
       return false
     }
     version.root = root
-    // a node fresh from its block has no loaded children: its totals are its own
-    this.samples.add(ref.path.length, child.bytes)
-    this.frontier.add(child, ref.path)
+    this.frontier.add(child, ref)
     return true
   }
 }

@@ -27,6 +27,7 @@ import { dropinScenario } from './scenarios/dropin.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
 import { providersScenario } from './scenarios/providers.js'
+import { scaleScenario } from './scenarios/scale.js'
 import { streamScenario } from './scenarios/stream.js'
 import { treeScenario } from './scenarios/tree.js'
 import { renderTable } from './table.js'
@@ -46,7 +47,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   tree: treeScenario,
   stream: streamScenario,
   dropin: dropinScenario,
-  providers: providersScenario
+  providers: providersScenario,
+  scale: scaleScenario
 }
 
 function selected (): string[] {
