@@ -23,7 +23,7 @@ import { THRESHOLD, coldDelete, contentTree, goals, middleName, minimumFor } fro
 import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { buildModel, contentName, modelMinimum, modelSelection } from '../../../../dist/test/fixtures/shape-model.js'
-import { canCollect, collectGarbage } from '../gc.js'
+import { canCollect, collectGarbage, loadedHeap } from '../gc.js'
 import { ratio, since, verdict } from '../table.js'
 import { onFreshClient } from '../two-nodes.js'
 import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, ratioRow } from './common.js'
@@ -227,18 +227,9 @@ async function memory (ctx: BenchContext, tree: ContentTree): Promise<Table> {
   const rows: Row[] = []
   {
     ctx.log('scale: heap of a fully loaded 10^6 tree')
-    await collectGarbage()
-    const before = process.memoryUsage()
-    let directory: Awaited<ReturnType<ReturnType<typeof dynamicDirectory>['open']>> | undefined = await dynamicDirectory({ blockstore: tree.store }, { cacheNodes: 10 * tree.nodes.length }).open(tree.root)
-    let listed = 0
-    for await (const entry of directory.entries()) {
-      listed += entry != null ? 1 : 0
-    }
-    await collectGarbage()
-    const after = process.memoryUsage()
-    const retained = directory.stats.retainedNodes
-    directory = undefined
-    const perEntry = (after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers) / listed
+    const loaded = await loadedHeap(async () => dynamicDirectory({ blockstore: tree.store }, { cacheNodes: 10 * tree.nodes.length }).open(tree.root))
+    const { listed, retained } = loaded
+    const perEntry = loaded.heapPerEntry + loaded.buffersPerEntry
     rows.push({ measure: 'fully loaded tree (cacheNodes 10x the nodes)', entries: listed, 'retained nodes': retained, 'bytes per entry (heap + arrayBuffers)': Math.round(perEntry), 'peak heap MB': null, verdict: verdict(perEntry, 150, 180) })
   }
   {

@@ -30,10 +30,9 @@
 
 import { dynamicDirectory } from '../../../../dist/src/index.js'
 import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
-import { canCollect, collectGarbage } from '../gc.js'
+import { canCollect, collectGarbage, loadedHeap } from '../gc.js'
 import { ratio, since, verdict } from '../table.js'
 import { ScratchBlockstore, buildTree, canonicalCid, contentEntries, offlineMinimum, spreadNames, wideEntries } from './tree-fixtures.js'
-import type { Directory } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { TreeFixture } from './tree-fixtures.js'
@@ -77,19 +76,7 @@ async function heapPerEntry (ctx: BenchContext, tree: Trees): Promise<Table> {
   }
   const measure = async (fixture: TreeFixture): Promise<Row> => {
     const service = dynamicDirectory({ blockstore: new ScratchBlockstore(fixture.store, true) })
-    await collectGarbage()
-    const before = process.memoryUsage()
-    let directory: Directory | undefined = await service.open(fixture.cid)
-    let listed = 0
-    for await (const entry of directory.entries()) {
-      listed += entry != null ? 1 : 0
-    }
-    await collectGarbage()
-    const after = process.memoryUsage()
-    const retained = directory.stats.retainedNodes
-    directory = undefined
-    const heap = (after.heapUsed - before.heapUsed) / listed
-    const buffers = (after.arrayBuffers - before.arrayBuffers) / listed
+    const { listed, retained, heapPerEntry: heap, buffersPerEntry: buffers } = await loadedHeap(async () => service.open(fixture.cid))
     const both = heap + buffers
     return {
       entries: listed,
