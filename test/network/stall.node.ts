@@ -17,20 +17,10 @@ import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
 import { asciiEntries } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { startLatencyProxy } from '../fixtures/latency-proxy.js'
-import { connect, createNode, portOf, proxiedAddress, stopAll } from '../fixtures/nodes.js'
+import { connect, createNode, portOf, proxiedAddress, reconnect, stopAll } from '../fixtures/nodes.js'
 import type { DirectoryEntry, DynamicDirectoryInit } from '../../src/index.js'
 import type { LatencyProxy } from '../fixtures/latency-proxy.js'
 import type { TestNode } from '../fixtures/nodes.js'
-
-/** Polls `holds` until it is true, for at most 10 s */
-async function until (holds: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 10_000; !holds();) {
-    if (Date.now() > deadline) {
-      throw new Error('timed out waiting for the peers to see the connection close')
-    }
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
 
 describe('network: a peer that hangs up in the middle of a listing', function () {
   this.timeout(120_000)
@@ -92,12 +82,7 @@ describe('network: a peer that hangs up in the middle of a listing', function ()
       listed,
       open: async () => collect(directory),
       redial: async () => {
-        // a new connection: a dial while libp2p still holds the dead one would return it, and
-        // A, until it has seen B go, keeps B's old wants (no CANCEL came), so B's new wants for
-        // the same blocks would join them and go unanswered
-        await nodeB.libp2p.hangUp(nodeA.libp2p.peerId)
-        await until(() => nodeA.libp2p.getConnections(nodeB.libp2p.peerId).length === 0)
-        await connect(nodeB, nodeA)
+        await reconnect(nodeB, nodeA)
       }
     }
   }
