@@ -20,7 +20,8 @@
  * given B's blockstore through a façade that joins the chunks (`v5`), and a
  * first row tries it without one.
  *
- * `BENCH_MFS_SIZES=10000,100000` (the default) chooses the sizes.
+ * `BENCH_MFS_SIZES=10000,100000,1000000` (the default) chooses the sizes;
+ * above `BENCH_MFS_WHOLE_DAG_MAX` (100000) the whole-DAG fetch is left out.
  */
 
 import { mfs as heliaMfs } from '@helia/mfs'
@@ -40,7 +41,9 @@ import type { Row, Table } from '../table.js'
 import type { Client, Mode, NetworkStats, Server } from '../two-nodes.js'
 import type { Blockstore } from 'interface-blockstore'
 
-export const MFS_SIZES = (process.env.BENCH_MFS_SIZES ?? '10000,100000').split(',').map(Number)
+export const MFS_SIZES = (process.env.BENCH_MFS_SIZES ?? '10000,100000,1000000').split(',').map(Number)
+/** Above this many entries the whole-DAG fetch (and the rms after it) is left out: about 0.5 ms a block through the proxy */
+export const MFS_WHOLE_DAG_MAX = Number(process.env.BENCH_MFS_WHOLE_DAG_MAX ?? 100_000)
 const ROOT_KEY = new Key('/locals/filesroot')
 const SECOND_KEY = new Key('/bench/second-root')
 const LIBRARY_MFS = 'helia-dynamic-directory mfs()'
@@ -48,6 +51,8 @@ const HELIA_MFS = '@helia/mfs 4.0.3'
 const encoder = new TextEncoder()
 
 interface Step {
+  /** Every get, local or not */
+  reads: number
   blocks: number
   served: number
   rounds: number
@@ -63,7 +68,7 @@ async function step (client: Client, server: Server, fn: () => Promise<void>): P
   await fn()
   const ms = round(performance.now() - start)
   const stats: NetworkStats = { ...client.net.stats }
-  return { blocks: stats.requested, served: server.store.totalGets - served, rounds: stats.rounds, maxInFlight: stats.maxInFlight, ms }
+  return { reads: stats.reads, blocks: stats.requested, served: server.store.totalGets - served, rounds: stats.rounds, maxInFlight: stats.maxInFlight, ms }
 }
 
 /** interface-blockstore 5's `get` (bytes, not chunks) over a Helia 7 blockstore, for @helia/mfs 4.0.3 */
@@ -117,6 +122,7 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       network: modeLabel(mode),
       implementation,
       step: what,
+      'gets (local included)': s?.reads ?? null,
       'blocks requested': s?.blocks ?? null,
       'served by A': s?.served ?? null,
       'fetch rounds (measured)': s?.rounds ?? null,
@@ -164,6 +170,11 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       rows.push(row(HELIA_MFS, `rm on a cold B (${label})`, cold.result.s, undefined, undefined, cold.result.error == null ? 'no error' : `failed: ${cold.result.error}`))
     }
 
+    if (n > MFS_WHOLE_DAG_MAX) {
+      notes.push(`${n}: the whole-DAG fetch to B for ${HELIA_MFS} left out (above BENCH_MFS_WHOLE_DAG_MAX=${MFS_WHOLE_DAG_MAX}): it would fetch the root, ${tree.nodes.length} shards and ${n} leaves.`)
+      continue
+    }
+
     // the whole DAG to B, then @helia/mfs's rm, then mfs() on the same warm B
     ctx.log(`mfs: ${n}, the whole DAG to B, then ${HELIA_MFS} and ${LIBRARY_MFS}`)
     const warm = await onFreshClient(server, mode, async (client) => {
@@ -207,7 +218,7 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
     const w = warm.result
     rows.push(row(HELIA_MFS, `fetch the whole DAG to B first (root, ${w.shards} shards, ${n} leaves)`, w.fetch))
     rows.push(row(HELIA_MFS, 'rm after that fetch', w.rm, w.theirs?.big, w.theirs?.root, w.error == null ? undefined : `failed: ${w.error}`))
-    rows.push(row(HELIA_MFS, 'fetch + rm', { blocks: w.fetch.blocks + w.rm.blocks, served: w.fetch.served + w.rm.served, rounds: w.fetch.rounds + w.rm.rounds, maxInFlight: Math.max(w.fetch.maxInFlight, w.rm.maxInFlight), ms: round(w.fetch.ms + w.rm.ms) }))
+    rows.push(row(HELIA_MFS, 'fetch + rm', { reads: w.fetch.reads + w.rm.reads, blocks: w.fetch.blocks + w.rm.blocks, served: w.fetch.served + w.rm.served, rounds: w.fetch.rounds + w.rm.rounds, maxInFlight: Math.max(w.fetch.maxInFlight, w.rm.maxInFlight), ms: round(w.fetch.ms + w.rm.ms) }))
     rows.push(row(LIBRARY_MFS, 'rm on that warm B (own root key)', w.oursRm, w.ours.big, w.ours.root))
     if (w.theirs != null && w.theirs.big !== expectedBig.toString()) {
       notes.push(`${n}: ${HELIA_MFS}'s /big is ${w.theirs.big}, the importer's ${expectedBig}.`)
@@ -216,10 +227,10 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
 
   return [{
     title: `MFS: one rm under a cold HAMT (an MFS root pointing at A's DAG), ${LIBRARY_MFS} against ${HELIA_MFS}`,
-    columns: ['entries', 'network', 'implementation', 'step', 'blocks requested', 'served by A', 'fetch rounds (measured)', 'max in flight', 'time ms', '/big = importer', 'root = expected'],
+    columns: ['entries', 'network', 'implementation', 'step', 'gets (local included)', 'blocks requested', 'served by A', 'fetch rounds (measured)', 'max in flight', 'time ms', '/big = importer', 'root = expected'],
     rows,
     notes: [
-      'B\'s datastore holds the root of a directory with one link, big, to the importer\'s HAMT (N files, raw leaves "content N", { cidVersion: 1 }); rm(\'/big/<middle name>\'), which writes the new root to the datastore. Blocks: gets of blocks B did not hold (an offline get of a missing block counts); rounds: rises of B\'s network gets in flight from 0 to 1; time: the step alone (node start, dial, datastore key before it).',
+      'B\'s datastore holds the root of a directory with one link, big, to the importer\'s HAMT (N files, raw leaves "content N", { cidVersion: 1 }); rm(\'/big/<middle name>\'), which writes the new root to the datastore. Gets: every blockstore get of the step, local ones included; blocks: gets of blocks B did not hold (an offline get of a missing block counts); rounds: rises of B\'s network gets in flight from 0 to 1; time: the step alone (node start, dial, datastore key before it).',
       `"/big = importer": /big after the rm against the importer's HAMT of the entries left; "root = expected": the new root against @helia/unixfs 8.0.5's cp of that HAMT as big into an empty directory (how the starting root was made). ${HELIA_MFS} (for Helia 5) stats every path segment with offline: true and, for a HAMT, estimates its size by reading every shard, so it needs the DAG on B; the whole-DAG fetch is the shards level by level (${FLOOR_WANTS} wants at once) then every leaf.`,
       ...notes
     ]
