@@ -214,7 +214,11 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
         oursRm,
         ours: { big: await bigOf(client, ourRoot), root: ourRoot.toString() }
       }
-    }, `mfs ${n}, warm`)
+    }, `mfs ${n}, warm`).catch((err: any) => ({ error: `${err.name}: ${err.message}` }))
+    if (!('result' in warm)) {
+      rows.push(row(HELIA_MFS, 'fetch the whole DAG to B first, then rm', undefined, undefined, undefined, `failed: ${warm.error}`))
+      continue
+    }
     const w = warm.result
     rows.push(row(HELIA_MFS, `fetch the whole DAG to B first (root, ${w.shards} shards, ${n} leaves)`, w.fetch))
     rows.push(row(HELIA_MFS, 'rm after that fetch', w.rm, w.theirs?.big, w.theirs?.root, w.error == null ? undefined : `failed: ${w.error}`))
