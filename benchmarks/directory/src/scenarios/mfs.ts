@@ -9,9 +9,10 @@
  * `@helia/mfs` read), then one rm.
  *
  * Rows: this package's `mfs()` on the cold B; `@helia/mfs` 4.0.3 on the
- * cold B (its walks stat with `offline: true`); for `@helia/mfs`, the whole
- * DAG fetched to B first (shard blocks level by level, then every leaf), and
- * its rm after that; and `mfs()` on the same warm B under another root key.
+ * cold B (its walks stat with `offline: true`); for `@helia/mfs`, only the
+ * path its walk reads fetched first (a stat through `@helia/unixfs`), and its
+ * rm after that; the whole DAG fetched to B first (shard blocks level by
+ * level, then every leaf), and its rm after that; and `mfs()` on the same warm B under another root key.
  * Each checks `/big` against the importer's CID for the entries left, and
  * the new root against the same one-link directory built over it.
  *
@@ -170,6 +171,28 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       rows.push(row(HELIA_MFS, `rm on a cold B (${label})`, cold.result.s, undefined, undefined, cold.result.error == null ? 'no error' : `failed: ${cold.result.error}`))
     }
 
+    // only what its offline walk reads, fetched first (a stat of the path through @helia/unixfs 8.0.5): its rm then fetches the rest itself
+    ctx.log(`mfs: ${n}, the path to B, then ${HELIA_MFS}`)
+    const path = await onFreshClient(server, mode, async (client) => {
+      await client.node.datastore.put(ROOT_KEY, root.bytes)
+      const fetch = await step(client, server, async () => { await unixfs({ blockstore: client.net }).stat(root, { path: `big/${victim}` }) })
+      const theirs = heliaMfs({ blockstore: v5(client.net), datastore: client.node.datastore } as any)
+      let error: string | undefined
+      const rm = await step(client, server, async () => {
+        try {
+          await theirs.rm(`/big/${victim}`)
+        } catch (err: any) {
+          error = `${err.name}: ${err.message}`
+        }
+      })
+      const after = await storedRoot(client, ROOT_KEY)
+      return { fetch, rm, error, big: error == null ? (await unixfs({ blockstore: client.net }).stat(after, { path: 'big' })).cid.toString() : undefined, root: after.toString() }
+    }, `mfs ${n}, ${HELIA_MFS} path`)
+    const p = path.result
+    rows.push(row(HELIA_MFS, 'fetch the path its offline walk reads (stat of /big/<name> online)', p.fetch))
+    rows.push(row(HELIA_MFS, 'rm after that (its rm itself may fetch)', p.rm, p.big, p.error == null ? p.root : undefined, p.error == null ? undefined : `failed: ${p.error}`))
+    rows.push(row(HELIA_MFS, 'path + rm', { reads: p.fetch.reads + p.rm.reads, blocks: p.fetch.blocks + p.rm.blocks, served: p.fetch.served + p.rm.served, rounds: p.fetch.rounds + p.rm.rounds, maxInFlight: Math.max(p.fetch.maxInFlight, p.rm.maxInFlight), ms: round(p.fetch.ms + p.rm.ms) }))
+
     if (n > MFS_WHOLE_DAG_MAX) {
       notes.push(`${n}: the whole-DAG fetch to B for ${HELIA_MFS} left out (above BENCH_MFS_WHOLE_DAG_MAX=${MFS_WHOLE_DAG_MAX}): it would fetch the root, ${tree.nodes.length} shards and ${n} leaves.`)
       continue
@@ -235,7 +258,7 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
     rows,
     notes: [
       'B\'s datastore holds the root of a directory with one link, big, to the importer\'s HAMT (N files, raw leaves "content N", { cidVersion: 1 }); rm(\'/big/<middle name>\'), which writes the new root to the datastore. Gets: every blockstore get of the step, local ones included; blocks: gets of blocks B did not hold (an offline get of a missing block counts); rounds: rises of B\'s network gets in flight from 0 to 1; time: the step alone (node start, dial, datastore key before it).',
-      `"/big = importer": /big after the rm against the importer's HAMT of the entries left; "root = expected": the new root against @helia/unixfs 8.0.5's cp of that HAMT as big into an empty directory (how the starting root was made). ${HELIA_MFS} (for Helia 5) stats every path segment with offline: true and, for a HAMT, estimates its size by reading every shard, so it needs the DAG on B; the whole-DAG fetch is the shards level by level (${FLOOR_WANTS} wants at once) then every leaf.`,
+      `"/big = importer": /big after the rm against the importer's HAMT of the entries left; "root = expected": the new root against @helia/unixfs 8.0.5's cp of that HAMT as big into an empty directory (how the starting root was made). ${HELIA_MFS} (for Helia 5) stats every path segment with offline: true and, for a HAMT, estimates its size by reading shards depth-first until the estimate passes the threshold, and its walk stats each path segment with offline: true (its rm itself is online), so before an rm the root, the shards on the name's path and the file's block must be on B; the whole-DAG fetch is the shards level by level (${FLOOR_WANTS} wants at once) then every leaf.`,
       ...notes
     ]
   }]
