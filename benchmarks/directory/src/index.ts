@@ -26,6 +26,7 @@ import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { mfsScenario } from './scenarios/mfs.js'
 import { providersScenario } from './scenarios/providers.js'
 import { scaleScenario } from './scenarios/scale.js'
 import { streamScenario } from './scenarios/stream.js'
@@ -48,7 +49,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   stream: streamScenario,
   dropin: dropinScenario,
   providers: providersScenario,
-  scale: scaleScenario
+  scale: scaleScenario,
+  mfs: mfsScenario
 }
 
 function selected (): string[] {
