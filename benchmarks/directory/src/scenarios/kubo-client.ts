@@ -16,7 +16,7 @@
  * kubo binary the scenario is skipped with one line.
  */
 
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { startKuboClient } from '../kubo-client.js'
 import { timeListing } from '../listing.js'
 import { kuboBinary, startKubo } from '../providers.js'
