@@ -26,6 +26,7 @@ import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { kuboClientScenario } from './scenarios/kubo-client.js'
 import { mfsScenario } from './scenarios/mfs.js'
 import { providersScenario } from './scenarios/providers.js'
 import { scaleScenario } from './scenarios/scale.js'
@@ -50,7 +51,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   dropin: dropinScenario,
   providers: providersScenario,
   scale: scaleScenario,
-  mfs: mfsScenario
+  mfs: mfsScenario,
+  'kubo-client': kuboClientScenario
 }
 
 function selected (): string[] {

@@ -1,5 +1,5 @@
 /**
- * What verifying block bytes against their CID (issue 17) costs a listing:
+ * What verifying block bytes against their CID costs a listing:
  * `node dist/bench/verify-cost.js` (after `npm run build`).
  *
  * Builds a 50,000-entry HAMT with the importer in a memory blockstore, then
