@@ -18,7 +18,7 @@ export interface KuboClient {
   /** Calls `/api/v0/<path>` with `args` (repeated `arg`s first) and returns the body's text */
   rpc(path: string, args?: string[], options?: Record<string, string | boolean>): Promise<string>
   /** Streams `/api/v0/<path>`'s body, one NDJSON line at a time */
-  lines(path: string, args?: string[], options?: Record<string, string | boolean>): AsyncGenerator<any>
+  lines(path: string, args?: string[], options?: Record<string, string | boolean>, signal?: AbortSignal): AsyncGenerator<any>
   /** Blocks its Bitswap has received so far */
   received(): Promise<number>
   close(): Promise<void>
@@ -86,8 +86,8 @@ export async function startKuboClient (bin: string): Promise<KuboClient> {
     }
     return {
       rpc,
-      lines: async function * (path, args = [], options = {}) {
-        const response = await fetch(url(path, args, options), { method: 'POST' })
+      lines: async function * (path, args = [], options = {}, signal) {
+        const response = await fetch(url(path, args, options), { method: 'POST', signal })
         if (!response.ok || response.body == null) {
           throw new Error(`kubo ${path} ${args.join(' ')}: ${response.status} ${await response.text()}`)
         }

@@ -11,7 +11,7 @@
  */
 
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { toBytes } from '../../../dist/test/fixtures/counting-blockstore.js'
 import { asciiEntries } from '../../../dist/test/fixtures/entries.js'
 import { importerDirectory } from '../../../dist/test/fixtures/importer.js'

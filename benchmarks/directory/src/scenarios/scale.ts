@@ -18,7 +18,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { unixfs } from '@helia/unixfs'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { THRESHOLD, coldDelete, contentTree, goals, middleName, minimumFor } from '../../../../dist/test/fixtures/cold-delete.js'
 import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
