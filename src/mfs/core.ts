@@ -125,9 +125,14 @@ export class MfsCore implements TreeEnv {
       if (!flush && this.unflushed >= this.noFlushLimit) {
         throw new NoFlushLimitError(`reached the limit of ${this.noFlushLimit} unflushed operations: call flush(), pass flush: true, or raise noFlushLimit`)
       }
-      const tx = new Transaction(await this.loadRoot(options))
+      const root = await this.loadRoot(options)
+      const tx = new Transaction(root)
       const result = await fn(tx)
       if (!tx.changed) {
+        if (flush && this.unflushed > 0) {
+          // a call that flushes writes what earlier `flush: false` calls left, even when it changes nothing itself
+          await this.writeRoot(root, options)
+        }
         return result
       }
       if (flush) {
