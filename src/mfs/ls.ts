@@ -38,7 +38,8 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   const length = checkCount('ls', 'length', options.length)
   const prefix = names.length === 0 ? '' : `/${names.join('/')}`
 
-  const listed = options.offline === true ? await offlineListing(core, names, path, options) : await core.read(options, async (root): Promise<Listed> => {
+  const offline = options.offline === true ? await offlineListing(core, names, path, options) : undefined
+  const listed = offline ?? await core.read(options, async (root): Promise<Listed> => {
     const { target } = await core.resolve(root, names, options)
     if (target == null) {
       throw new DoesNotExistError(`${path} does not exist`)

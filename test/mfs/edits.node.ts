@@ -7,9 +7,9 @@
 
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import * as dagPb from '@ipld/dag-pb'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
+import * as dagPb from '@ipld/dag-pb'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
