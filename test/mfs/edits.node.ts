@@ -48,7 +48,7 @@ describe('mfs: offline reads and restarts on Helia nodes', function () {
     nodes = []
   })
 
-  it('ls and stat with offline: true fail at once on a block only a connected peer has, and fetch nothing', async () => {
+  it('ls, stat and cat with offline: true fail at once on a block only a connected peer has, and fetch nothing', async () => {
     const provider = await createNode()
     const client = await createNode()
     nodes.push(provider, client)
@@ -71,6 +71,7 @@ describe('mfs: offline reads and restarts on Helia nodes', function () {
     await expect(fs.stat('/d/sub/f', offline)).to.eventually.be.rejected.with.property('name', 'BlockNotFoundWhileOfflineError')
     await expect(all(fs.ls('/d/sub', offline))).to.eventually.be.rejected.with.property('name', 'BlockNotFoundWhileOfflineError')
     await expect(all(fs.ls('/h', offline))).to.eventually.be.rejected.with.property('name', 'BlockNotFoundWhileOfflineError')
+    await expect(bytesOf(fs.cat('/d/sub/f', offline))).to.eventually.be.rejected.with.property('name', 'BlockNotFoundWhileOfflineError')
     expect(Date.now() - started).to.be.below(5_000)
     expect(await client.blockstore.has(sub)).to.equal(false)
 
