@@ -24,6 +24,8 @@ import './interop/kubo/history.node.js'
 import './interop/kubo/three-nodes.node.js'
 import './mfs/restart.node.js'
 import './mfs/kubo-parity.node.js'
+import './mfs/edits.node.js'
+import './mfs/kills.node.js'
 
 carSpecs()
 countingBlockstoreSpecs()
