@@ -23,6 +23,7 @@ import { MemoryBlockstore } from 'blockstore-core'
 import { createHeliaLight } from 'helia'
 import { importer } from 'ipfs-unixfs-importer'
 import { withDynamicDirectory } from '../../src/index.js'
+import { toBytes } from '../fixtures/counting-blockstore.js'
 import { randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
 import { startLatencyProxy } from '../fixtures/latency-proxy.js'
@@ -100,7 +101,7 @@ describe('network: chained calls with prefetch, listings and a small cache', fun
     // the files `cp` links are B's already: only shard blocks cross Bitswap
     const local = new MemoryBlockstore()
     for (const file of files) {
-      await local.put(file.cid, await served.get(file.cid))
+      await local.put(file.cid, await toBytes(served.get(file.cid)))
     }
     a = await createNode({ blockstore: served })
     proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: portOf(a) }, delayMs: 10 })
