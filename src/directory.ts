@@ -179,7 +179,8 @@ export class DynamicDirectory implements Directory {
    * shared retained tree, up to `options.nodes` nodes, yielding to every
    * foreground request. Ends when everything is loaded, at the bound, when
    * the owner stops, when the directory is closed, or when `options.signal`
-   * aborts. Nothing is swapped into this version: each operation swaps in
+   * aborts; an end other than the stop asks for nothing more and leaves its
+   * requests on the wire to land. Nothing is swapped into this version: each operation swaps in
    * what it passes, with no fetch.
    */
   prefetch (options: PrefetchRun): void {

@@ -2,20 +2,27 @@
  * The block fetcher: every block a service's directories read goes through
  * here, and it knows blocks only.
  *
- * At most `limit` requests are on the wire at once; more wait for room.
- * Foreground requests (what a caller waits for) go first: a background
- * request (prefetch) is sent only while no foreground request is on its way
- * or waiting, so it uses what the foreground leaves idle. A block already on
- * its way is joined, not asked for again, by any caller
- * (another version, another burst). A request is cancelled only once every
- * caller waiting on it has aborted (libp2p's `Queue` rule for shared jobs); a
- * caller that just stops waiting leaves it to land.
+ * At most `limit` requests that a caller waits on are on the wire at once;
+ * more wait for room. Foreground requests (what a caller waits for) go first:
+ * a background request (prefetch) is sent only while no foreground request is
+ * on its way or waiting, so it uses what the foreground leaves idle. A block
+ * already on its way is joined, not asked for again, by any caller (another
+ * version, another burst, a later call).
  *
- * A block whose request was cancelled in flight gets a deadline when it is
- * asked for again: @helia/bitswap sends no CANCEL, so the peer may
- * count it as sent and never answer a repeat want on that connection.
- * Those deadlines belong to the connection that got the want: a stop of the
- * service, or a new connection to a peer, forgets them (see `forgetCancelled`).
+ * A request on the wire is never cancelled because its callers left (a
+ * caller's abort, a prefetch that ends, a tree leaving the cache): it is left
+ * to land in the blockstore, where a later call finds it, or joined by a
+ * later caller. Cancelling it would be worse than waiting: @helia/bitswap
+ * sends no CANCEL, so the peer counts the block as sent and never answers a
+ * repeat want on that connection. Such orphaned requests take room of their
+ * own beside the callers' `limit`, at most `limit` more, so they never starve
+ * the foreground while they land and stay bounded if they never do.
+ *
+ * Only `cancelAll` (a stop of the service) and the stall timeout end requests
+ * on the wire. A block whose request they ended gets a deadline when it is
+ * asked for again, for the reason above. Those deadlines belong to the
+ * connection that got the want: a stop of the service, or a new connection
+ * to a peer, forgets them (see `forgetCancelled`).
  *
  * With `stallTimeoutMs`, every request on the wire fails with a
  * FetchStalledError once no request has landed for that long (a peer that
@@ -47,9 +54,9 @@ export interface FetchOptions {
 }
 
 export interface BlockFetcherInit {
-  /** The most requests on the wire at once */
+  /** The most requests a caller waits on that are on the wire at once; as many more may be left to land with no caller */
   limit: number
-  /** How long a block cancelled in flight earlier may take when asked for again */
+  /** How long a block whose request was cancelled in flight may take when asked for again */
   refetchTimeoutMs: number
   /** Fail every request on the wire once none has landed for this long; undefined: never */
   stallTimeoutMs?: number
@@ -60,6 +67,10 @@ interface Request {
   controller: AbortController
   /** Callers whose signals have not aborted */
   holders: number
+  /** On the wire with no caller left: it lands for the next caller, or in the blockstore */
+  orphan: boolean
+  /** Landed, failed or cancelled */
+  ended: boolean
 }
 
 /** A caller waiting on a request, told of its signal's abort */
@@ -73,6 +84,8 @@ export class BlockFetcher {
   private readonly blockstore: BlockReader
   private readonly refetchTimeoutMs: number
   private readonly requests = new Map<string, Request>()
+  /** Requests on the wire with no caller left */
+  private orphans = 0
   /** Blocks whose request was cancelled in flight */
   private readonly cancelled = new Set<string>()
   /**
@@ -83,6 +96,8 @@ export class BlockFetcher {
    */
   private readonly holders = new WeakMap<AbortSignal, Set<Holder>>()
   private landed = Promise.withResolvers<void>()
+  /** Resolved when a caller's room frees up: a request landed, or lost its last caller */
+  private freed = Promise.withResolvers<void>()
   /** Foreground calls not settled yet */
   private foreground = 0
   private idle = Promise.withResolvers<void>()
@@ -119,9 +134,25 @@ export class BlockFetcher {
     }
   }
 
-  /** Requests on the wire now */
+  /** Requests on the wire now, whether a caller waits on them or not */
   get inFlight (): number {
     return this.requests.size
+  }
+
+  /** Requests on the wire now that no caller waits on any more */
+  get orphaned (): number {
+    return this.orphans
+  }
+
+  /**
+   * Ends every request on the wire with `reason` (a stop): the callers still
+   * waiting reject with it, and the blocks get the refetch deadline until
+   * `forgetCancelled`
+   */
+  cancelAll (reason: unknown): void {
+    for (const request of this.requests.values()) {
+      request.controller.abort(reason)
+    }
   }
 
   /** True while `cid` is on its way */
@@ -151,7 +182,7 @@ export class BlockFetcher {
 
   private async request (cid: CID, signal: AbortSignal, background: boolean, skip?: () => boolean): Promise<Uint8Array | undefined> {
     const key = keyOf(cid)
-    // a request every caller has cancelled is not joined: it ends in their abort, not this caller's
+    // a request being cancelled (a stop, a stall) is not joined: it ends in that reason, not this caller's
     const live = (): Request | undefined => {
       const request = this.requests.get(key)
       return request?.controller.signal.aborted === true ? undefined : request
@@ -163,12 +194,14 @@ export class BlockFetcher {
       if (background && this.foreground > 0) {
         return 'foreground'
       }
-      return this.requests.size >= this.limit ? 'room' : undefined
+      // orphans have `limit` of room of their own: past it, they count against the callers'
+      const held = this.requests.size - this.orphans
+      return held >= this.limit || this.requests.size >= 2 * this.limit ? 'room' : undefined
     }
     let waited = false
     for (let wait = mustWait(); wait != null; wait = mustWait()) {
       waited = true
-      await (wait === 'foreground' ? raceSignal(this.idle.promise, signal) : this.landing(signal))
+      await raceSignal(wait === 'foreground' ? this.idle.promise : this.freed.promise, signal)
     }
     signal.throwIfAborted()
     const joined = live()
@@ -188,7 +221,7 @@ export class BlockFetcher {
 
   private send (cid: CID, key: string): Request {
     const controller = new AbortController()
-    const request: Request = { controller, holders: 0, bytes: this.read(cid, key, controller.signal) }
+    const request: Request = { controller, holders: 0, orphan: false, ended: false, bytes: this.read(cid, key, controller.signal) }
     if (this.requests.size === 0) {
       this.progressAt = performance.now()
     }
@@ -197,27 +230,44 @@ export class BlockFetcher {
     request.bytes
       .catch(err => { log('request for %c ended: %e', cid, err) })
       .finally(() => {
+        request.ended = true
+        this.adopt(request)
         if (this.requests.get(key) === request) {
           this.requests.delete(key)
         }
         this.progressAt = performance.now()
         this.landed.resolve()
         this.landed = Promise.withResolvers<void>()
+        this.free()
       })
     return request
   }
 
-  /** Waits for `request` as one of its callers: the last caller to abort cancels it */
+  /** Waits for `request` as one of its callers: a caller that aborts stops waiting, and the request goes on */
   private async hold (request: Request, signal: AbortSignal): Promise<Uint8Array> {
     const aborted = Promise.withResolvers<never>()
     const holder: Holder = { request, abort: aborted.reject }
     const holders = this.holdersOf(signal)
+    this.adopt(request)
     request.holders++
     holders.add(holder)
     try {
       return await Promise.race([request.bytes, aborted.promise])
     } finally {
       holders.delete(holder)
+    }
+  }
+
+  private free (): void {
+    this.freed.resolve()
+    this.freed = Promise.withResolvers<void>()
+  }
+
+  /** `request` is no orphan any more: a caller joined it, or it ended */
+  private adopt (request: Request): void {
+    if (request.orphan) {
+      request.orphan = false
+      this.orphans--
     }
   }
 
@@ -228,8 +278,11 @@ export class BlockFetcher {
       const created = new Set<Holder>()
       signal.addEventListener('abort', () => {
         for (const { request, abort } of created) {
-          if (--request.holders === 0) {
-            request.controller.abort(signal.reason)
+          if (--request.holders === 0 && !request.ended) {
+            // left to land: see the rule at the top
+            request.orphan = true
+            this.orphans++
+            this.free()
           }
           abort(signal.reason)
         }
@@ -256,10 +309,7 @@ export class BlockFetcher {
         this.stallTimer = setTimeout(check, limit - quiet)
         return
       }
-      const error = new FetchStalledError(`No block has arrived for ${Math.round(quiet)} ms with ${this.requests.size} requests on the wire (stallTimeoutMs ${limit}): the providers have gone quiet`)
-      for (const request of this.requests.values()) {
-        request.controller.abort(error)
-      }
+      this.cancelAll(new FetchStalledError(`No block has arrived for ${Math.round(quiet)} ms with ${this.requests.size} requests on the wire (stallTimeoutMs ${limit}): the providers have gone quiet`))
     }
     this.stallTimer = setTimeout(check, limit)
   }

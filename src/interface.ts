@@ -76,8 +76,10 @@ export interface DirectoryInit {
 
   /**
    * How long a block whose earlier request was cancelled in flight (by a
-   * caller's signal) may take when it is asked for again, before the request
-   * fails with a BlockFetchError that says why. @helia/bitswap sends no
+   * stop, or by `stallTimeoutMs`; never by a caller that stops waiting, whose
+   * requests stay on the wire for the next call to join) may take when it is
+   * asked for again, before the request fails with a BlockFetchError that
+   * says why. @helia/bitswap sends no
    * CANCEL, so the peer counts the block as sent, and a repeat want on the same
    * connection is never answered: a new connection is needed. The deadline
    * belongs to the connection that got the first want: `withDynamicDirectory`
@@ -123,7 +125,9 @@ export interface DynamicDirectoryInit extends DirectoryInit {
    * find their nodes loaded. It ends when the tree is loaded or reaches
    * `prefetchNodes`, when the node stops, when the tree leaves the cache, when
    * the Directory `open()` returned is closed, and when the open's signal
-   * aborts. `open(cid, { prefetch })` overrides it per call.
+   * aborts. Ending asks for no new block; what it has on the wire still lands
+   * (only the node's stop cancels a want). `open(cid, { prefetch })`
+   * overrides it per call.
    *
    * @default false
    */

@@ -94,7 +94,10 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
 
   /** Ends every request in flight with a NotStartedError, and drops the cached trees */
   stop (): void {
-    this.controller.abort(new NotStartedError('The directories component was stopped'))
+    const reason = new NotStartedError('The directories component was stopped')
+    this.controller.abort(reason)
+    // requests no caller waits on any more stay on the wire until a stop: the node's connections end with it
+    this.fetcher.cancelAll(reason)
     this.cache.clear()
   }
 

@@ -1,11 +1,9 @@
 /**
  * A signal for the block requests of one operation: it aborts when the
  * caller's signal aborts while the operation runs, and is let go when the
- * operation returns. Requests still on
- * the wire then land in the background instead of being cancelled by a
- * caller's timeout that fires later: with @helia/bitswap, a want
- * cancelled after it reached the peer cannot be asked for again on that
- * connection.
+ * operation returns. Requests still on the wire then land for the operation
+ * (filling the links it loads) even if the caller's timeout fires later; a
+ * request is never cancelled either way (see `fetch.ts`).
  */
 export interface OperationSignal {
   signal: AbortSignal
@@ -43,9 +41,9 @@ export interface Lifecycle {
 
 /**
  * The signal block requests run under: the operation's, which follows the
- * caller only while the call runs, and the owner's lifecycle, which also ends
- * requests left in flight after the call returned. A stopped owner refuses
- * the call at once.
+ * caller only while the call runs, and the owner's lifecycle, whose stop
+ * rejects every caller at once (the stop itself ends the requests on the
+ * wire). A stopped owner refuses the call at once.
  */
 export function requestSignal (lifecycle: Lifecycle, operation: AbortSignal): AbortSignal {
   lifecycle.signal.throwIfAborted()

@@ -48,11 +48,10 @@ async function sleep (ms: number): Promise<void> {
 /** A signal that never aborts */
 const never = (): AbortSignal => new AbortController().signal
 
-/** Asks for `block` and aborts at once, so that its request is cancelled in flight; resolves once it has ended */
+/** Asks for `block` and cancels every request on the wire (a stop), so that its request is cancelled in flight; resolves once it has ended */
 async function cancelInFlight (fetcher: BlockFetcher, block: Block): Promise<void> {
-  const controller = new AbortController()
-  const first = fetcher.get(block.cid, { signal: controller.signal })
-  controller.abort()
+  const first = fetcher.get(block.cid, { signal: never() })
+  fetcher.cancelAll(new Error('stopped'))
   await failure(first)
   await fetcher.landing(never())
 }
@@ -117,10 +116,10 @@ describe('BlockFetcher', () => {
     expect(store.totalGets).to.equal(1)
   })
 
-  // when every caller of a shared request aborts, the blockstore get is cancelled
-  it('cancels a shared request once every caller aborts', async () => {
+  // a want on the wire is never cancelled because its callers left: with @helia/bitswap a cancelled want is not answered again on that connection
+  it('leaves a request every caller has left to land, and a later caller joins it', async () => {
     const [block] = blocks(1)
-    const store = await storeWith([block], 10_000)
+    const store = await storeWith([block], 200)
     const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
     const a = new AbortController()
     const b = new AbortController()
@@ -134,11 +133,58 @@ describe('BlockFetcher', () => {
     expect(errors[0]).to.equal(a.signal.reason)
     expect(errors[1]).to.equal(b.signal.reason)
     expect(errors.map(err => err.name)).to.deep.equal(['AbortError', 'AbortError'])
+    expect(fetcher.isInFlight(block.cid)).to.equal(true)
+    expect(fetcher.orphaned).to.equal(1)
 
-    await fetcher.landing(never())
-    expect(store.aborted.map(blockKey)).to.deep.equal([blockKey(block.cid)])
-    expect(store.inFlight).to.equal(0)
+    expect(await fetcher.get(block.cid, { signal: never() })).to.deep.equal(block.bytes)
+    expect(store.totalGets).to.equal(1)
+    expect(store.aborted).to.deep.equal([])
     expect(fetcher.inFlight).to.equal(0)
+    expect(fetcher.orphaned).to.equal(0)
+  })
+
+  // orphaned requests have `limit` of room of their own: they never hold a caller back, and past it they count against the callers
+  it('gives requests no caller waits on room of their own, bounded by the limit', async () => {
+    const list = blocks(5)
+    const store = await storeWith(list, 300)
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const left = new AbortController()
+    const orphans = list.slice(0, 2).map(({ cid }) => fetcher.get(cid, { signal: left.signal }))
+    left.abort()
+    await Promise.all(orphans.map(failure))
+    expect(fetcher.orphaned).to.equal(2)
+
+    // the callers' whole limit is free
+    const gets = list.slice(2, 4).map(({ cid }) => fetcher.get(cid, { signal: never() }))
+    expect(store.inFlight).to.equal(4)
+    // the bound: nothing more goes out until a request lands
+    const waiting = fetcher.get(list[4].cid, { signal: never() })
+    expect(store.inFlight).to.equal(4)
+
+    expect(await Promise.all([...gets, waiting])).to.deep.equal(list.slice(2).map(block => block.bytes))
+    expect(store.maxInFlight).to.equal(4)
+    expect(store.aborted).to.deep.equal([])
+    expect(store.totalGets).to.equal(5)
+  })
+
+  // a stop ends every request on the wire, whether a caller waits on it or not
+  it('cancelAll ends every request on the wire with its reason', async () => {
+    const [held, orphan] = blocks(2)
+    const store = await storeWith([held, orphan], 10_000)
+    const fetcher = new BlockFetcher(store, { limit: 2, refetchTimeoutMs: REFETCH_TIMEOUT_MS })
+    const left = new AbortController()
+    const orphaned = fetcher.get(orphan.cid, { signal: left.signal })
+    left.abort()
+    await failure(orphaned)
+    const waiting = fetcher.get(held.cid, { signal: never() })
+
+    const reason = new Error('stopped')
+    fetcher.cancelAll(reason)
+    expect(await failure(waiting)).to.equal(reason)
+    await fetcher.settled(1_000)
+    expect(store.aborted.map(blockKey).sort()).to.deep.equal([blockKey(held.cid), blockKey(orphan.cid)].sort())
+    expect(fetcher.inFlight).to.equal(0)
+    expect(fetcher.orphaned).to.equal(0)
   })
 
   // an aborting caller rejects with its own signal's reason, whether joined to a request or waiting for room
@@ -284,17 +330,17 @@ describe('BlockFetcher', () => {
     await again
   })
 
-  // a request every caller cancelled, still winding down, is not joined: a new caller sends its own
-  it('does not hand a late caller the abort of a request everyone else cancelled', async () => {
+  // a request cancelled by a stop, still winding down, is not joined: a new caller sends its own
+  it('does not hand a late caller the reason of a request cancelled in flight', async () => {
     const [block] = blocks(1)
     const store = await storeWith([block], 40)
     const fetcher = new BlockFetcher(store, { limit: 4, refetchTimeoutMs: 5_000 })
-    const controller = new AbortController()
-    const first = fetcher.get(block.cid, { signal: controller.signal })
-    controller.abort()
+    const first = fetcher.get(block.cid, { signal: never() })
+    const reason = new Error('stopped')
+    fetcher.cancelAll(reason)
     const late = fetcher.get(block.cid, { signal: never() })
 
-    expect((await failure(first)).name).to.equal('AbortError')
+    expect(await failure(first)).to.equal(reason)
     expect(await late).to.deep.equal(block.bytes)
     expect(store.count(block.cid)).to.equal(2)
   })

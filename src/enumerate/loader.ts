@@ -41,7 +41,7 @@ export interface LoadStats {
 }
 
 export interface LoadOptions extends ProgressOptions<DirectoryProgressEvents> {
-  /** Aborts with the caller: cancels this operation's requests in flight */
+  /** Aborts with the caller: stops waiting on this operation's requests, which stay on the wire for a later call */
   signal: AbortSignal
 }
 

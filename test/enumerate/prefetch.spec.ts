@@ -126,6 +126,10 @@ describe('background prefetch', function () {
     const gets = await expectQuiet(store)
     expect(gets).to.be.below(hamt.nodes.length / 2)
     expect(directory.stats.prefetchedBlocks).to.be.below(hamt.nodes.length - 1)
+    if (ending !== 'stop') {
+      // it asks for nothing new, and cancels nothing on the wire: a later call may need those blocks
+      expect(store.aborted).to.deep.equal([])
+    }
   }
 
   it('ends on close, with no request after', async () => { await endsOn('close') })
@@ -142,6 +146,20 @@ describe('background prefetch', function () {
     await dirs.open(other)
     await until(() => !directory.stats.prefetching)
     expect(await expectQuiet(store)).to.be.below(hamt.nodes.length)
+    expect(store.aborted).to.deep.equal([])
+  })
+
+  it('ends when an equal version replaces its tree in the cache, cancelling nothing', async () => {
+    const store = new CountingBlockstore(hamt.store, { delayMs: 30 })
+    const dirs = dynamicDirectory({ blockstore: store }, { prefetch: true, listWindow: 64 })
+    const entry = hamt.entries[77]
+    // rm then cp back: the second result is the root again, whose cached, prefetching tree it replaces
+    const removed = await dirs.rm(hamt.root, entry.name)
+    await until(() => store.inFlight > 16)
+    expect((await dirs.cp(entry.cid, removed, entry.name, { size: entry.size })).toString()).to.equal(hamt.root.toString())
+    expect(await collect(await dirs.open(hamt.root, { prefetch: false }))).to.have.lengthOf(hamt.entries.length)
+    await until(() => store.inFlight === 0)
+    expect(store.aborted).to.deep.equal([])
   })
 
   it('with prefetch in the init, chained CID-in, CID-out calls find their nodes loaded', async () => {
