@@ -2,8 +2,9 @@
  * Joins concurrent runs of the same job: a second caller of a key whose job
  * is running waits for that job instead of starting its own. The job runs
  * under a signal of its own that aborts only once every caller waiting on it
- * has aborted (the fetcher's rule for shared requests); a caller that aborts
- * rejects with its own signal's reason at once.
+ * has aborted (libp2p's `Queue` rule for shared jobs); a caller that aborts
+ * rejects with its own signal's reason at once. An aborted job's block
+ * requests are not cancelled with it: the fetcher leaves them to land.
  */
 
 import { raceSignal } from 'race-signal'
