@@ -1,24 +1,31 @@
 /**
- * The errors only the MFS throws. `DoesNotExistError` has the `name` (and
- * `code`) of `@helia/unixfs`'s, which `@helia/mfs` throws for a missing path;
- * the others are for what `@helia/mfs` does not have (a refused
- * non-recursive `rm`, the bound on unflushed operations).
+ * The MFS throws `@helia/unixfs`'s error classes (from
+ * `@helia/unixfs/errors`, with their `code`), as `@helia/mfs` does:
+ * `DoesNotExistError` for a missing path is that class, and `mfsError`
+ * turns the engine's errors into them at the MFS's edge (`mfs.ts`), once,
+ * keeping the engine's error as the `cause`:
+ *
+ * | engine | mfs() |
+ * | --- | --- |
+ * | InvalidParametersError | `@helia/unixfs`'s InvalidParametersError (`ERR_INVALID_PARAMETERS`) |
+ * | NotADirectoryError | `@helia/unixfs`'s NotADirectoryError (`ERR_NOT_A_DIRECTORY`) |
+ * | AlreadyExistsError | `@helia/unixfs`'s AlreadyExistsError (`ERR_ALREADY_EXISTS`) |
+ * | NotFoundError (a name absent) | DoesNotExistError (`ERR_DOES_NOT_EXIST`) |
+ *
+ * The others are for what `@helia/mfs` does not have (a refused
+ * `recursive: false` rm, a move onto its own ancestor, the bound on
+ * unflushed operations) or what it has
+ * no class for (the engine's BlockFetchError, InvalidShardError, ...), and
+ * are thrown as they are.
  */
 
-/** A path that should exist does not (`@helia/unixfs`'s and `@helia/mfs`'s name) */
-export class DoesNotExistError extends Error {
-  static name = 'DoesNotExistError'
-  /** Always `'DoesNotExistError'`: match on it, not on the message */
-  name = 'DoesNotExistError'
-  /** `@helia/unixfs`'s code for it */
-  code = 'ERR_DOES_NOT_EXIST'
+import { AlreadyExistsError, DoesNotExistError, InvalidParametersError, NotADirectoryError, UnixFSError } from '@helia/unixfs/errors'
+import * as engine from '../errors.js'
 
-  constructor (message = 'path does not exist', options?: ErrorOptions) {
-    super(message, options)
-  }
-}
+/** A path that should exist does not: `@helia/unixfs`'s class, which `@helia/mfs` throws (`code` `ERR_DOES_NOT_EXIST`) */
+export { DoesNotExistError }
 
-/** `rm` of a directory that has entries, without `recursive` */
+/** `rm` with `recursive: false` of a directory that has entries, as kubo's `files rm` without `-r` */
 export class DirectoryNotEmptyError extends Error {
   static name = 'DirectoryNotEmptyError'
   /** Always `'DirectoryNotEmptyError'`: match on it, not on the message */
@@ -55,5 +62,46 @@ export class MoveOntoAncestorError extends Error {
 
   constructor (message = 'cannot move an entry onto a directory that contains it', options?: ErrorOptions) {
     super(message, options)
+  }
+}
+
+/** The engine's classes that `@helia/mfs` throws a `@helia/unixfs` class for, and that class */
+const PEER_CLASSES: Array<[new (...args: any[]) => Error, new (message?: string) => Error]> = [
+  [engine.InvalidParametersError, InvalidParametersError],
+  [engine.NotADirectoryError, NotADirectoryError],
+  [engine.AlreadyExistsError, AlreadyExistsError],
+  [engine.NotFoundError, DoesNotExistError]
+]
+
+/** The error `@helia/mfs` would throw for what the MFS or the engine threw */
+export function mfsError (err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof UnixFSError) {
+    return err
+  }
+  const Peer = PEER_CLASSES.find(([Engine]) => err instanceof Engine)?.[1]
+  if (Peer == null) {
+    return err
+  }
+  const peer = new Peer(err.message)
+  // @helia/unixfs's classes take no `{ cause }`
+  Object.defineProperty(peer, 'cause', { value: err, writable: true, configurable: true, enumerable: false })
+  return peer
+}
+
+/** Runs `fn`, throwing `@helia/mfs`'s error for whatever it throws */
+export async function asMfs <T> (fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw mfsError(err)
+  }
+}
+
+/** What `source()` yields, throwing `@helia/mfs`'s error for whatever it throws */
+export async function * asMfsStream <T> (source: () => AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield * source()
+  } catch (err) {
+    throw mfsError(err)
   }
 }

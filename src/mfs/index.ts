@@ -1,8 +1,9 @@
 /**
  * `mfs(helia)`: a drop-in for `@helia/mfs` 8.0.5's `mfs(helia)`, with its
- * `MFS` interface and options, on this package's engine, plus what kubo's
- * `ipfs files` has and `@helia/mfs` lacks: `mv`, `mkdir` with `parents`,
- * `rm` with `recursive` and a `force` that ignores a missing path,
+ * `MFS` interface, options and errors (`@helia/unixfs/errors`' classes), on
+ * this package's engine, plus what kubo's `ipfs files` has and `@helia/mfs`
+ * lacks: `mv`, `mkdir` with `parents`, `rm` with `recursive: false` (kubo's
+ * refusal of a directory with entries) and a `force` that ignores a missing path,
  * `flush()` and deferred writes (`flush: false`), one lock so concurrent
  * calls never lose an edit, and `ls` with long entries.
  *

@@ -82,7 +82,13 @@ export type MkdirOptions = AddOptions & StatOptions & CpOptions & UnixFSMkdirOpt
 export interface RmOptions extends UnixFSRmOptions, FlushOptions {
   /** Succeed when the path (or a directory on it) does not exist */
   force: boolean
-  /** Remove a directory that has entries; without it, only an empty directory is removed */
+  /**
+   * `false` refuses a directory that has entries with DirectoryNotEmptyError,
+   * as kubo's `files rm` without `-r`; by default a directory goes with its
+   * entries, as `@helia/mfs` removes it
+   *
+   * @default true
+   */
   recursive: boolean
 }
 

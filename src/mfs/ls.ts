@@ -1,9 +1,11 @@
 /**
  * `ls`: the entries of the directory at the path from its engine Directory
  * (a HAMT's shards fetched in bursts, as the engine lists), or the one entry
- * of a file. Each entry is `{ cid, name, path, size }` with `path` the MFS
- * path of the entry and `size` the link's Tsize (a file's own entry: its
- * content size, as `@helia/unixfs` gives it). The path is resolved under the
+ * of a file. A directory's entries are `{ cid, name, path, size }` with
+ * `path` the MFS path of the entry and `size` the link's Tsize. A file's own
+ * entry is the one `@helia/mfs` yields, `@helia/unixfs`'s (the exporter's
+ * entry: `type`, `size` the content size, `content()`, `unixfs`, ...), with
+ * the file's name and MFS path as `name` and `path`. The path is resolved under the
  * lock, and a directory with unflushed edits written first so its entries'
  * CIDs are current; the listing then streams from a snapshot, so edits made
  * meanwhile do not show in it. `long` adds each entry's `type` and a file's
@@ -52,9 +54,10 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   })
 
   if ('entry' in listed) {
-    const stats = await core.peer.stat(listed.entry.cid, { signal: options.signal, offline: options.offline })
-    const entry: MFSEntry = { cid: listed.entry.cid, name: names[names.length - 1], path: prefix, size: stats.size }
-    yield options.long === true ? await long(core, entry, options) : entry
+    for await (const exported of core.peer.ls(listed.entry.cid, { signal: options.signal, offline: options.offline })) {
+      const entry: MFSEntry = { ...exported, name: names[names.length - 1], path: prefix }
+      yield options.long === true ? await long(core, entry, options) : entry
+    }
     return
   }
 

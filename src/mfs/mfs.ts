@@ -1,13 +1,15 @@
 /**
  * The MFS class: each method is one command file's function on the shared
  * core (root, lock, transactions, path walks), as `@helia/mfs`'s `mfs.ts`
- * and `@helia/unixfs`'s `commands/` are laid out.
+ * and `@helia/unixfs`'s `commands/` are laid out. This is the MFS's edge:
+ * every method throws `@helia/mfs`'s errors (`errors.ts`).
  */
 
 import { cat } from './cat.js'
 import { chmod } from './chmod.js'
 import { MfsCore } from './core.js'
 import { cp } from './cp.js'
+import { asMfs, asMfsStream, mfsError } from './errors.js'
 import { flush } from './flush.js'
 import { ls } from './ls.js'
 import { mkdir } from './mkdir.js'
@@ -25,7 +27,11 @@ export class DynamicMFS implements MFS {
   private readonly core: MfsCore
 
   constructor (components: MFSComponents, init: MFSInit = {}) {
-    this.core = new MfsCore(components, init)
+    try {
+      this.core = new MfsCore(components, init)
+    } catch (err) {
+      throw mfsError(err)
+    }
   }
 
   /** Calls with `flush: false` since the last flush */
@@ -34,52 +40,52 @@ export class DynamicMFS implements MFS {
   }
 
   async writeBytes (bytes: Uint8Array, path: string, options?: Partial<WriteOptions>): Promise<void> {
-    await writeBytes(this.core, bytes, path, options)
+    await asMfs(async () => writeBytes(this.core, bytes, path, options))
   }
 
   async writeByteStream (bytes: ByteStream, path: string, options?: Partial<WriteOptions>): Promise<void> {
-    await writeByteStream(this.core, bytes, path, options)
+    await asMfs(async () => writeByteStream(this.core, bytes, path, options))
   }
 
   async * cat (path: string, options?: Partial<CatOptions>): AsyncIterable<Uint8Array> {
-    yield * cat(this.core, path, options)
+    yield * asMfsStream(() => cat(this.core, path, options))
   }
 
   async chmod (path: string, mode: number, options?: Partial<MFSChmodOptions>): Promise<void> {
-    await chmod(this.core, path, mode, options)
+    await asMfs(async () => chmod(this.core, path, mode, options))
   }
 
   async cp (source: CID | string, destination: string, options?: Partial<MFSCpOptions>): Promise<void> {
-    await cp(this.core, source, destination, options)
+    await asMfs(async () => cp(this.core, source, destination, options))
   }
 
   async * ls (path?: string, options?: Partial<LsOptions>): AsyncIterable<MFSEntry> {
-    yield * ls(this.core, path, options)
+    yield * asMfsStream(() => ls(this.core, path, options))
   }
 
   async mkdir (path: string, options?: Partial<MkdirOptions>): Promise<void> {
-    await mkdir(this.core, path, options)
+    await asMfs(async () => mkdir(this.core, path, options))
   }
 
   async rm (path: string, options?: Partial<RmOptions>): Promise<void> {
-    await rm(this.core, path, options)
+    await asMfs(async () => rm(this.core, path, options))
   }
 
   async stat (path: string, options?: StatOptions): Promise<FileStats | DirectoryStats | RawStats>
   async stat (path: string, options?: ExtendedStatOptions): Promise<ExtendedFileStats | ExtendedDirectoryStats | ExtendedRawStats>
   async stat (path: string, options?: StatOptions | ExtendedStatOptions): Promise<any> {
-    return stat(this.core, path, options)
+    return asMfs(async () => stat(this.core, path, options))
   }
 
   async touch (path: string, options?: Partial<MFSTouchOptions>): Promise<void> {
-    await touch(this.core, path, options)
+    await asMfs(async () => touch(this.core, path, options))
   }
 
   async mv (from: string, to: string, options?: Partial<MFSCpOptions>): Promise<void> {
-    await mv(this.core, from, to, options)
+    await asMfs(async () => mv(this.core, from, to, options))
   }
 
   async flush (path?: string, options?: AbortOptions): Promise<CID> {
-    return flush(this.core, path, options)
+    return asMfs(async () => flush(this.core, path, options))
   }
 }

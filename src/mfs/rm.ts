@@ -1,10 +1,12 @@
 /**
  * `rm`: removes the entry at the path from its parent, on the engine (a
  * HAMT parent fetches the name's shard path and what proves its size, not
- * the directory). Beyond `@helia/mfs`: a directory with entries is refused
- * with DirectoryNotEmptyError unless `recursive` (an empty one goes, as
- * `@helia/mfs` lets it), and `force` succeeds when the path, or a directory
- * on it, does not exist (`@helia/mfs` 8.0.5 still throws there).
+ * the directory). A directory goes with its entries, as `@helia/mfs` removes
+ * it; `recursive: false` asks for kubo's refusal instead (`files rm`
+ * without `-r`): a directory with entries is then refused with
+ * DirectoryNotEmptyError (an empty one still goes). `force` succeeds when
+ * the path, or a directory on it, does not exist (`@helia/mfs` 8.0.5 still
+ * throws there).
  */
 
 import { InvalidParametersError } from '../errors.js'
@@ -37,8 +39,8 @@ export async function rm (core: MfsCore, path: string, options: Partial<RmOption
       }
       throw new DoesNotExistError(`${path} does not exist`)
     }
-    if (target.kind === 'directory' && options.recursive !== true && !isEmpty(target.node)) {
-      throw new DirectoryNotEmptyError(`${path} is a directory with entries: pass recursive: true to remove it`)
+    if (target.kind === 'directory' && options.recursive === false && !isEmpty(target.node)) {
+      throw new DirectoryNotEmptyError(`${path} is a directory with entries, and recursive is false`)
     }
     const steps = await core.editable(tx, trail, options)
     await core.unlink(steps, names[names.length - 1], options)

@@ -4,7 +4,9 @@
  * blocks, not the root in the datastore) so its CID and fields are current.
  * Directories are stat'ed by the `unixfs()` drop-in's code on this MFS's
  * engine, files by `@helia/unixfs`. With `offline: true` every block is
- * read offline (see `offline.ts`).
+ * read offline (see `offline.ts`). The call's options go to that stat whole,
+ * as `@helia/mfs` passes them: keys it does not use (another call's bag:
+ * `flush`, `force`, ...) are ignored there.
  */
 
 import { stat as unixfsStat } from '../unixfs/commands/stat.js'
@@ -16,11 +18,10 @@ import type { AnyStatOptions } from '../unixfs/commands/stat.js'
 import type { CID } from 'multiformats/cid'
 
 export async function stat (core: MfsCore, path: string, options: AnyStatOptions = {}): Promise<any> {
-  const { signal, onProgress, offline, extended, filter } = options as any
+  const offline = options.offline === true
   // offline: the path and the directory are read with `offline: true` too (see offline.ts)
-  const cid = offline === true ? (await offlineTarget(core, segments(path), path, options)).cid : await cidAt(core, path, options)
-  const passed = Object.fromEntries(Object.entries({ signal, onProgress, offline, extended, filter }).filter(([, value]) => value !== undefined))
-  return unixfsStat(offline === true ? core.offlineService() : core.service(''), core.blockstore, core.peer, cid, passed)
+  const cid = offline ? (await offlineTarget(core, segments(path), path, options)).cid : await cidAt(core, path, options)
+  return unixfsStat(offline ? core.offlineService() : core.service(''), core.blockstore, core.peer, cid, options)
 }
 
 /** The CID of what is at `path` (a changed directory is written first) */

@@ -19,7 +19,15 @@ import { DynamicUnixFS } from './unixfs.js'
 import type { UnixFSComponents, UnixFSInit } from './unixfs.js'
 import type { UnixFS } from '@helia/unixfs'
 
+/**
+ * `@helia/unixfs`'s own error classes (from `@helia/unixfs/errors`, with
+ * their `code`): every error the drop-in throws that `@helia/unixfs` has a
+ * class for is one of them
+ */
 export { NotUnixFSError, InvalidPBNodeError } from './errors.js'
+/** `@helia/unixfs`'s import sources, so that swapping the import keeps them */
+export { globSource, urlSource } from '@helia/unixfs'
+export type { GlobSourceResult, GlobSourceOptions } from '@helia/unixfs'
 export type { LsEntry } from './commands/ls.js'
 export type { UnixFSComponents, UnixFSInit } from './unixfs.js'
 

@@ -12,6 +12,9 @@
  * `offline: true` cannot be passed per call through the engine's fetcher, so
  * offline calls run on a second service (made on first use) whose blockstore
  * reads every block with `offline: true`.
+ *
+ * Every method that reaches the engine throws `@helia/unixfs`'s errors: the
+ * engine's are turned into them here, at the edge (`errors.ts`).
  */
 
 import { unixfs as heliaUnixfs } from '@helia/unixfs'
@@ -21,6 +24,7 @@ import { ls } from './commands/ls.js'
 import { mkdir } from './commands/mkdir.js'
 import { rm } from './commands/rm.js'
 import { stat } from './commands/stat.js'
+import { asPeer, asPeerStream, peerError } from './errors.js'
 import { hamtMetadata, now } from './utils/metadata.js'
 import { checkFlag } from './utils/options.js'
 import { repairing } from './utils/repair.js'
@@ -56,7 +60,11 @@ export class DynamicUnixFS implements UnixFS {
     this.blockstore = components.blockstore
     this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs }
     this.peer = heliaUnixfs(components)
-    this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
+    try {
+      this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
+    } catch (err) {
+      throw peerError(err)
+    }
   }
 
   async * addAll (...args: Parameters<UnixFS['addAll']>): AsyncIterable<any> {
@@ -84,33 +92,33 @@ export class DynamicUnixFS implements UnixFS {
   }
 
   async chmod (cid: CID, mode: number, options: ChmodOptions = {}): Promise<CID> {
-    return hamtMetadata(this.directories(options), this.blockstore, cid, { mode }, options, async () => this.peer.chmod(cid, mode, options))
+    return asPeer(async () => hamtMetadata(this.directories(options), this.blockstore, cid, { mode }, options, async () => this.peer.chmod(cid, mode, options)))
   }
 
   async touch (cid: CID, options: TouchOptions = {}): Promise<CID> {
-    return hamtMetadata(this.directories(options), this.blockstore, cid, { mtime: options.mtime ?? now() }, options, async () => this.peer.touch(cid, options))
+    return asPeer(async () => hamtMetadata(this.directories(options), this.blockstore, cid, { mtime: options.mtime ?? now() }, options, async () => this.peer.touch(cid, options)))
   }
 
   async cp (source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
-    return cp(this.directories(options), this.blockstore, source, target, name, options)
+    return asPeer(async () => cp(this.directories(options), this.blockstore, source, target, name, options))
   }
 
   async rm (target: CID, name: string, options: RmOptions = {}): Promise<CID> {
-    return rm(this.directories(options), this.blockstore, target, name, options)
+    return asPeer(async () => rm(this.directories(options), this.blockstore, target, name, options))
   }
 
   async mkdir (parent: CID, dirname: string, options: MkdirOptions = {}): Promise<CID> {
-    return mkdir(this.directories(options), this.blockstore, parent, dirname, options)
+    return asPeer(async () => mkdir(this.directories(options), this.blockstore, parent, dirname, options))
   }
 
   async * ls (cid: CID, options: LsOptions = {}): AsyncIterable<any> {
-    yield * ls(this.directories(options), this.peer, cid, options)
+    yield * asPeerStream(() => ls(this.directories(options), this.peer, cid, options))
   }
 
   async stat (cid: CID, options?: StatOptions): Promise<FileStats | DirectoryStats | RawStats>
   async stat (cid: CID, options?: ExtendedStatOptions): Promise<ExtendedFileStats | ExtendedDirectoryStats | ExtendedRawStats>
   async stat (cid: CID, options: AnyStatOptions = {}): Promise<any> {
-    return stat(this.directories(options), this.blockstore, this.peer, cid, options)
+    return asPeer(async () => stat(this.directories(options), this.blockstore, this.peer, cid, options))
   }
 
   /** The service that reads as the call asks: offline, or not */

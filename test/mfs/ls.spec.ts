@@ -25,13 +25,19 @@ describe('mfs: ls (@helia/mfs 8.0.5 ls.spec)', function () {
     expect(await all(fs.ls('/bar'))).to.deep.equal([{ cid: stats.cid, name: 'foo.txt', path: '/bar/foo.txt', size: BigInt(data.byteLength) }])
   })
 
-  it('lists a file, by path and by the path option', async () => {
+  it('lists a file, by path and by the path option: @helia/unixfs\'s entry (type, content), with its name and MFS path', async () => {
     const { fs } = setup()
     await fs.writeBytes(data, '/bar/foo.txt', { rawLeaves: false, force: true })
-    const stats = await fs.stat('/bar/foo.txt')
-    const expected = [{ cid: stats.cid, name: 'foo.txt', path: '/bar/foo.txt', size: BigInt(data.byteLength) }]
-    expect(await all(fs.ls('/bar/foo.txt'))).to.deep.equal(expected)
-    expect(await all(fs.ls('/bar', { path: 'foo.txt' }))).to.deep.equal(expected)
+    await fs.writeBytes(data, '/bar/raw')
+    for (const [path, type] of [['/bar/foo.txt', 'file'], ['/bar/raw', 'raw']]) {
+      const stats = await fs.stat(path)
+      const expected = { cid: stats.cid, name: path.split('/').pop(), path, size: BigInt(data.byteLength), type }
+      for (const listed of [await all(fs.ls(path)), await all(fs.ls('/bar', { path: path.split('/').pop() }))]) {
+        expect(listed).to.have.lengthOf(1)
+        expect(listed[0]).to.include(expected)
+        expect(await all((listed[0] as any).content())).to.deep.equal([data])
+      }
+    }
   })
 
   it('lists a sharded directory, and a file inside it directly', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { createShardedDirectory, createSubshardedDirectory, importRoot, setup, smallFile } from './setup.js'
+import { all, createShardedDirectory, createSubshardedDirectory, importRoot, setup, smallFile } from './setup.js'
 
 describe('mfs: rm (@helia/mfs 8.0.5 rm.spec)', function () {
   this.timeout(120_000)
@@ -27,12 +27,12 @@ describe('mfs: rm (@helia/mfs 8.0.5 rm.spec)', function () {
     await expect(fs.stat('/foo')).to.eventually.be.rejected.with.property('name', 'DoesNotExistError')
   })
 
-  it('removes a sharded directory inside a normal directory (recursive: a deliberate divergence, see below)', async () => {
+  it('removes a sharded directory inside a normal directory, with its entries', async () => {
     const { fs, blockstore } = setup()
     await fs.mkdir('/dir')
     await fs.cp(await createShardedDirectory(blockstore), '/dir/sharded-directory')
     await expect(fs.stat('/dir/sharded-directory')).to.eventually.have.nested.property('unixfs.type', 'hamt-sharded-directory')
-    await fs.rm('/dir/sharded-directory', { recursive: true })
+    await fs.rm('/dir/sharded-directory')
     await expect(fs.stat('/dir/sharded-directory')).to.eventually.be.rejected.with.property('name', 'DoesNotExistError')
     await expect(fs.stat('/dir')).to.eventually.have.nested.property('unixfs.type', 'directory')
   })
@@ -42,7 +42,7 @@ describe('mfs: rm (@helia/mfs 8.0.5 rm.spec)', function () {
     const sharded = await createShardedDirectory(blockstore)
     await fs.cp(sharded, '/sharded-directory')
     await fs.cp(await createShardedDirectory(blockstore), '/sharded-directory/subdir')
-    await fs.rm('/sharded-directory/subdir', { recursive: true })
+    await fs.rm('/sharded-directory/subdir')
     await expect(fs.stat('/sharded-directory/subdir')).to.eventually.be.rejected.with.property('name', 'DoesNotExistError')
     // @helia/mfs 8.0.5 expects the original HAMT back: its rm's size estimate double-counts, so a HAMT of
     // 1001 short names (46 KiB of links) stays one. At the default threshold (256 KiB) those entries are a
@@ -55,7 +55,7 @@ describe('mfs: rm (@helia/mfs 8.0.5 rm.spec)', function () {
     // with the HAMT's own threshold for the call, the original CID
     await fs.cp(sharded, '/again')
     await fs.cp(await createShardedDirectory(blockstore), '/again/subdir')
-    await fs.rm('/again/subdir', { recursive: true, shardSplitThresholdBytes: 1 })
+    await fs.rm('/again/subdir', { shardSplitThresholdBytes: 1 })
     expect((await fs.stat('/again')).cid.toString()).to.equal(sharded.toString())
   })
 
@@ -102,22 +102,35 @@ describe('mfs: rm (@helia/mfs 8.0.5 rm.spec)', function () {
     })
   }
 
-  describe('recursive and force (kubo\'s files rm -r, --force)', () => {
-    it('refuses a directory with entries without recursive, and changes nothing', async () => {
+  describe('recursive: false and force (kubo\'s files rm without -r, --force)', () => {
+    it('removes a directory with its entries by default, as @helia/mfs; recursive: true is the same', async () => {
       const { fs } = setup()
       await fs.writeBytes(smallFile, '/a/b/f', { parents: true })
-      const before = await fs.flush()
-      await expect(fs.rm('/a')).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
-      await expect(fs.rm('/a/b')).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
-      expect((await fs.flush()).toString()).to.equal(before.toString())
-      await fs.rm('/a', { recursive: true })
-      await expect(fs.stat('/a')).to.eventually.be.rejected.with.property('name', 'DoesNotExistError')
+      await fs.writeBytes(smallFile, '/c/d/f', { parents: true })
+      await fs.rm('/a')
+      await fs.rm('/c', { recursive: true })
+      expect(await all(fs.ls('/'))).to.have.lengthOf(0)
     })
 
-    it('refuses a HAMT without recursive', async () => {
+    it('recursive: false refuses a directory with entries (an empty one goes), and changes nothing', async () => {
+      const { fs } = setup()
+      await fs.writeBytes(smallFile, '/a/b/f', { parents: true })
+      await fs.mkdir('/empty')
+      const before = await fs.flush()
+      await expect(fs.rm('/a', { recursive: false })).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
+      await expect(fs.rm('/a/b', { recursive: false })).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
+      expect((await fs.flush()).toString()).to.equal(before.toString())
+      await fs.rm('/empty', { recursive: false })
+      await fs.rm('/a/b/f', { recursive: false })
+      await fs.rm('/a/b', { recursive: false })
+      await fs.rm('/a', { recursive: false })
+      expect(await all(fs.ls('/'))).to.have.lengthOf(0)
+    })
+
+    it('recursive: false refuses a HAMT', async () => {
       const { fs, blockstore } = setup()
       await fs.cp(await createShardedDirectory(blockstore, 20), '/h')
-      await expect(fs.rm('/h')).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
+      await expect(fs.rm('/h', { recursive: false })).to.eventually.be.rejected.with.property('name', 'DirectoryNotEmptyError')
     })
 
     it('force ignores a missing path, and a missing or file parent; without it DoesNotExistError', async () => {

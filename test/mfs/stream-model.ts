@@ -106,7 +106,8 @@ function remove (tree: Tree, names: string[], options: Call['options']): void {
     }
     throw new ModelError('DoesNotExistError')
   }
-  if (typeof found.target === 'object' && options.recursive !== true && Object.keys(found.target).length > 0) {
+  // a directory goes with its entries unless `recursive: false` (kubo's refusal)
+  if (typeof found.target === 'object' && options.recursive === false && Object.keys(found.target).length > 0) {
     throw new ModelError('DirectoryNotEmptyError')
   }
   unlink(found.parent, names[names.length - 1])

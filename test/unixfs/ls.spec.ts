@@ -34,7 +34,6 @@ describe('unixfs drop-in: ls', function () {
     }
     await expect(all(s.fs.ls(basic, { offset: -1 }))).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
     await expect(all(s.fs.ls(basic, { length: 1.5 }))).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
-    await expect(all(s.fs.ls(basic, { extended: true } as any))).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
   })
 
   it('walks a path through HAMT and basic directories', async () => {

@@ -1,11 +1,10 @@
 /**
- * `cp` on the engine: `@helia/unixfs`'s option checks and errors, then the
- * engine's `cp` with the source's Tsize read the way `@helia/unixfs` reads it.
+ * `cp` on the engine: `@helia/unixfs`'s checks, then the engine's `cp` with
+ * the source's Tsize read the way `@helia/unixfs` reads it.
  */
 
-import { asPeer } from '../errors.js'
 import { engineEdit } from '../utils/engine.js'
-import { checkFlag, checkKeys, CP_OPTIONS, readOptions, refuseProviders } from '../utils/options.js'
+import { checkFlag, readOptions, refuseProviders } from '../utils/options.js'
 import { sourceSize } from '../utils/source.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
@@ -14,12 +13,9 @@ import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export async function cp (directories: DynamicDirectories, blockstore: Pick<Blockstore, 'get'>, source: CID, target: CID, name: string, options: CpOptions = {}): Promise<CID> {
-  checkKeys('cp', options, CP_OPTIONS)
   refuseProviders('cp', options)
   const force = checkFlag('cp', 'force', options.force)
-  return asPeer(async () => {
-    await readRawTarget(blockstore, target, readOptions(options))
-    const size = await sourceSize(blockstore, source, readOptions(options))
-    return directories.cp(source, target, name, { ...engineEdit(options), force, size })
-  })
+  await readRawTarget(blockstore, target, readOptions(options))
+  const size = await sourceSize(blockstore, source, readOptions(options))
+  return directories.cp(source, target, name, { ...engineEdit(options), force, size })
 }

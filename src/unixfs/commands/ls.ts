@@ -12,8 +12,7 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { peerError } from '../errors.js'
-import { checkCount, checkKeys, engineOptions, LS_OPTIONS } from '../utils/options.js'
+import { checkCount, engineOptions } from '../utils/options.js'
 import { resolvePath } from '../utils/paths.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { LsOptions, UnixFS } from '@helia/unixfs'
@@ -23,7 +22,6 @@ import type { CID } from 'multiformats/cid'
 export type LsEntry = UnixFS['ls'] extends (...args: any[]) => AsyncIterable<infer T> ? T : never
 
 export async function * ls (directories: DynamicDirectories, peer: UnixFS, cid: CID, options: LsOptions = {}): AsyncGenerator<LsEntry> {
-  checkKeys('ls', options, LS_OPTIONS)
   const offset = checkCount('ls', 'offset', options.offset) ?? 0
   const length = checkCount('ls', 'length', options.length)
   const { signal, onProgress, offline, path } = options
@@ -41,30 +39,22 @@ export async function * ls (directories: DynamicDirectories, peer: UnixFS, cid: 
   }
 
   const prefix = resolved.cid.toString()
-  try {
-    // the engine lists a tree it has not loaded as its nodes land; @helia/unixfs lists in link
-    // order, which `offset` counts in. Loaded whole first, the tree is listed in link order
-    for await (const entry of directories.ls(resolved.cid, engine)) {
-      void entry
-    }
-  } catch (err) {
-    throw peerError(err)
+  // the engine lists a tree it has not loaded as its nodes land; @helia/unixfs lists in link
+  // order, which `offset` counts in. Loaded whole first, the tree is listed in link order
+  for await (const entry of directories.ls(resolved.cid, engine)) {
+    void entry
   }
   let index = 0
   let yielded = 0
-  try {
-    for await (const entry of directories.ls(resolved.cid, engine)) {
-      if (length != null && yielded >= length) {
-        return
-      }
-      if (index++ < offset) {
-        continue
-      }
-      yielded++
-      yield { cid: entry.cid, name: entry.name, path: `${prefix}/${entry.name}`, size: entry.size }
+  for await (const entry of directories.ls(resolved.cid, engine)) {
+    if (length != null && yielded >= length) {
+      return
     }
-  } catch (err) {
-    throw peerError(err)
+    if (index++ < offset) {
+      continue
+    }
+    yielded++
+    yield { cid: entry.cid, name: entry.name, path: `${prefix}/${entry.name}`, size: entry.size }
   }
 }
 
@@ -80,6 +70,6 @@ export async function isDirectory (directories: DynamicDirectories, cid: CID, op
     if (err.name === 'NotADirectoryError') {
       return false
     }
-    throw peerError(err)
+    throw err
   }
 }

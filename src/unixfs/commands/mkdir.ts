@@ -4,10 +4,9 @@
  * empty directory is put and linked as `dirname`.
  */
 
-import { asPeer } from '../errors.js'
 import { putEmptyDirectory } from '../utils/empty-directory.js'
 import { engineEdit } from '../utils/engine.js'
-import { checkFlag, checkKeys, MKDIR_OPTIONS, readOptions, refuseProviders } from '../utils/options.js'
+import { checkFlag, readOptions, refuseProviders } from '../utils/options.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { MkdirOptions } from '@helia/unixfs'
@@ -15,14 +14,11 @@ import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export async function mkdir (directories: DynamicDirectories, blockstore: Pick<Blockstore, 'get' | 'put'>, parent: CID, dirname: string, options: MkdirOptions = {}): Promise<CID> {
-  checkKeys('mkdir', options, MKDIR_OPTIONS)
   refuseProviders('mkdir', options)
   const force = checkFlag('mkdir', 'force', options.force)
   const edit = engineEdit(options)
-  return asPeer(async () => {
-    await readRawTarget(blockstore, parent, readOptions(options))
-    await directories.stat(parent, edit)
-    const empty = await putEmptyDirectory(blockstore, options)
-    return directories.cp(empty.cid, parent, dirname, { ...edit, force, size: empty.size })
-  })
+  await readRawTarget(blockstore, parent, readOptions(options))
+  await directories.stat(parent, edit)
+  const empty = await putEmptyDirectory(blockstore, options)
+  return directories.cp(empty.cid, parent, dirname, { ...edit, force, size: empty.size })
 }

@@ -4,9 +4,8 @@
  * returns the target as it was; absent from a HAMT, it is NotFoundError.
  */
 
-import { asPeer } from '../errors.js'
 import { engineEdit } from '../utils/engine.js'
-import { checkKeys, readOptions, refuseProviders, RM_OPTIONS } from '../utils/options.js'
+import { readOptions, refuseProviders } from '../utils/options.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { RmOptions } from '@helia/unixfs'
@@ -14,18 +13,15 @@ import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 export async function rm (directories: DynamicDirectories, blockstore: Pick<Blockstore, 'get'>, target: CID, name: string, options: RmOptions = {}): Promise<CID> {
-  checkKeys('rm', options, RM_OPTIONS)
   refuseProviders('rm', options)
   const edit = engineEdit(options)
-  return asPeer(async () => {
-    await readRawTarget(blockstore, target, readOptions(options))
-    try {
-      return await directories.rm(target, name, edit)
-    } catch (err: any) {
-      if (err.name === 'NotFoundError' && (await directories.stat(target, edit)).shape === 'basic') {
-        return target
-      }
-      throw err
+  await readRawTarget(blockstore, target, readOptions(options))
+  try {
+    return await directories.rm(target, name, edit)
+  } catch (err: any) {
+    if (err.name === 'NotFoundError' && (await directories.stat(target, edit)).shape === 'basic') {
+      return target
     }
-  })
+    throw err
+  }
 }

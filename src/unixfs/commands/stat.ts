@@ -9,9 +9,8 @@
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS as UnixFSData } from 'ipfs-unixfs'
 import { readBlock } from '../../blocks.js'
-import { InvalidParametersError } from '../../errors.js'
 import { dagTotals, exactFilter } from '../utils/dag-stats.js'
-import { checkFlag, checkKeys, engineOptions, readOptions, refuseProviders, STAT_OPTIONS } from '../utils/options.js'
+import { checkFlag, engineOptions, readOptions, refuseProviders } from '../utils/options.js'
 import { resolvePath } from '../utils/paths.js'
 import { isDirectory } from './ls.js'
 import type { DynamicDirectories } from '../../interface.js'
@@ -28,12 +27,9 @@ export type AnyStatOptions = StatOptions | ExtendedStatOptions
 type StatResult = FileStats | DirectoryStats | RawStats | ExtendedFileStats | ExtendedDirectoryStats | ExtendedRawStats
 
 export async function stat (directories: DynamicDirectories, blockstore: Pick<Blockstore, 'get'>, peer: UnixFS, cid: CID, options: AnyStatOptions = {}): Promise<StatResult> {
-  checkKeys('stat', options, STAT_OPTIONS)
   const extended = checkFlag('stat', 'extended', (options as ExtendedStatOptions).extended)
+  // used with `extended` only, as @helia/unixfs uses it
   const filter = (options as ExtendedStatOptions).filter
-  if (filter != null && !extended) {
-    throw new InvalidParametersError('stat: the "filter" option is only used with "extended: true"')
-  }
   const { path } = options
   if (path != null && path !== '') {
     refuseProviders('stat with a path', options)

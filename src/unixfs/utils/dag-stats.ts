@@ -20,7 +20,7 @@ import { base58btc } from 'multiformats/bases/base58'
 import * as raw from 'multiformats/codecs/raw'
 import { readBlock } from '../../blocks.js'
 import { prefixWidth } from '../../hamt/codec.js'
-import { InvalidPBNodeError, isMissingBlock } from '../errors.js'
+import { InvalidPBNodeError, isMissingBlock, UnknownError } from '../errors.js'
 import type { ReadOptions } from './options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -96,7 +96,8 @@ export async function dagTotals (blockstore: Pick<Blockstore, 'get'>, root: CID,
       return counted
     }
     if (cid.code !== dagPb.code) {
-      throw new InvalidPBNodeError(`${cid} was neither DAG_PB nor RAW`)
+      // @helia/unixfs's class and code for it (its `name` is InvalidPBNodeError)
+      throw new UnknownError(`${cid} was neither DAG_PB nor RAW`)
     }
 
     const node = dagPb.decode(bytes)

@@ -17,7 +17,6 @@ import * as dagPb from '@ipld/dag-pb'
 import { readBlock } from '../../blocks.js'
 import { repairHashType } from '../../hamt/legacy-root.js'
 import { decodeUnixFSData } from '../../pb/unixfs-data.js'
-import { asPeer } from '../errors.js'
 import { pathSegments } from './paths.js'
 import type { DynamicDirectory } from '../../directory.js'
 import type { DynamicDirectories } from '../../interface.js'
@@ -45,7 +44,7 @@ export async function hamtMetadata (directories: DynamicDirectories, blockstore:
       return peer()
     }
     const at = target
-    const entry = await asPeer(async () => (await directories.open(at, read)).get(name, read))
+    const entry = await (await directories.open(at, read)).get(name, read)
     if (entry == null) {
       return peer()
     }

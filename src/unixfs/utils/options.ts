@@ -1,31 +1,16 @@
 /**
- * Which options each engine-run method takes. `@helia/unixfs` lets every
- * option through to its blockstore and exporter; the drop-in honours the
- * ones in `@helia/unixfs`'s types and refuses, with InvalidParametersError,
- * any other key it is given and any value it cannot honour, so nothing is
- * silently ignored.
+ * Checks of the values a call's options carry. `@helia/unixfs` lets every
+ * option through to its blockstore and exporter, and callers pass one bag to
+ * several calls (`@helia/mfs` passes `cp`'s options to `stat`), so a key a
+ * call does not use is ignored, as there. What is refused, with
+ * InvalidParametersError, is a value the drop-in cannot honour: `providers`
+ * where the engine reads, a flag that is not a boolean, a negative or
+ * fractional count (and, in the engine, a bad shard option).
  */
 
 import { InvalidParametersError } from '../../errors.js'
 import type { DirectoryOptions } from '../../interface.js'
 import type { AbortOptions } from '@libp2p/interface'
-
-export const LS_OPTIONS = ['signal', 'onProgress', 'offline', 'path', 'offset', 'length'] as const
-export const STAT_OPTIONS = ['signal', 'onProgress', 'offline', 'providers', 'path', 'extended', 'filter'] as const
-/** The shard options of `cp`/`rm`, plus `profile`, which `@helia/unixfs` also reads when it sizes a directory */
-export const EDIT_CALL_OPTIONS = ['signal', 'onProgress', 'offline', 'providers', 'shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile'] as const
-export const CP_OPTIONS = [...EDIT_CALL_OPTIONS, 'force'] as const
-export const RM_OPTIONS = EDIT_CALL_OPTIONS
-export const MKDIR_OPTIONS = [...EDIT_CALL_OPTIONS, 'force', 'mode', 'mtime', 'cidVersion'] as const
-
-/** Refuses keys outside `allowed` (keys set to undefined count as absent) */
-export function checkKeys (method: string, options: object, allowed: readonly string[]): void {
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && !allowed.includes(key)) {
-      throw new InvalidParametersError(`${method}: option "${key}" is not supported (supported: ${allowed.join(', ')})`)
-    }
-  }
-}
 
 /**
  * `providers` names peers for the blockstore to ask; the engine reads

@@ -16,7 +16,6 @@ import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
 import { NotFoundError } from '../../errors.js'
 import { invalidNameReason } from '../../names.js'
-import { peerError } from '../errors.js'
 import type { DirectoryOptions, DynamicDirectories } from '../../interface.js'
 import type { CID } from 'multiformats/cid'
 
@@ -56,7 +55,7 @@ export async function resolvePath (directories: DynamicDirectories, root: CID, p
         // a file has no entries to walk into
         throw notFound(name, cid)
       }
-      throw peerError(err)
+      throw err
     }
 
     if (invalidNameReason(name) != null) {
@@ -64,12 +63,7 @@ export async function resolvePath (directories: DynamicDirectories, root: CID, p
       throw notFound(name, cid)
     }
 
-    let entry
-    try {
-      entry = await directory.get(name, options)
-    } catch (err) {
-      throw peerError(err)
-    }
+    const entry = await directory.get(name, options)
     if (entry == null) {
       throw notFound(name, cid)
     }
