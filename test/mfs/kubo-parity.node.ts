@@ -122,8 +122,7 @@ suite('mfs: the same root CIDs as kubo\'s ipfs files (kubo v0.43.1 CLI, offline 
       ipfs('files', 'cp', `/ipfs/${y}`, '/dir/y')
     }
 
-    const { blockstore, datastore } = setup()
-    const fs = mfs({ blockstore, datastore }, { shardSplitThresholdBytes: 1024 })
+    const { blockstore, fs } = setup({ shardSplitThresholdBytes: 1024 })
     for (const file of ['/a', '/h']) {
       tryIpfs('files', 'rm', '-r', file)
     }
