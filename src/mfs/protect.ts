@@ -223,6 +223,8 @@ export class Protection {
     const result: SweepResult = { reached: reached.size, pinned: 0, unpinned: 0 }
     const pinned = new Map<string, PinState>()
     const drop: CID[] = []
+    // what the listing does not hold is not pinned, whatever was remembered (an app may unpin)
+    this.known = new Map()
     for await (const pin of this.pins.ls(options)) {
       if (pin.cid.code !== MFS_PIN_CODEC) {
         continue

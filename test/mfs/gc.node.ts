@@ -235,6 +235,18 @@ describe('mfs: helia.gc() keeps the MFS (README-composed nodes, on-disk stores)'
     expect(await bytesOf(again.cat('/streamed.bin', { offline: true }))).to.equalBytes(streamed)
   })
 
+  it('an app\'s own pin of a block the MFS holds: no AlreadyPinnedError either way, and its unpin leaves the block kept', async () => {
+    const node = await open()
+    const fs = mfs(node.helia)
+    await fs.writeBytes(text('shared\n'), '/shared.txt')
+    const cid = (await fs.stat('/shared.txt')).cid
+    await all(node.helia.pins.add(cid))
+    await fs.writeBytes(text('shared\n'), '/again.txt')
+    await all(node.helia.pins.rm(cid))
+    await node.helia.gc()
+    expect(await bytesOf(fs.cat('/shared.txt', { offline: true }))).to.equalBytes(text('shared\n'))
+  })
+
   it('unflushed edits lost at a stop leave nothing kept: their blocks are collected after the restart', async () => {
     let node = await open()
     const fs = mfs(node.helia)
