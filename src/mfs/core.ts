@@ -95,7 +95,7 @@ export class MfsCore implements TreeEnv {
       throw new InvalidParametersError(`noFlushLimit must be a non-negative integer, got ${String(init.noFlushLimit)}`)
     }
     this.init = init
-    this.peer = heliaUnixfs({ blockstore: components.blockstore as any })
+    this.peer = heliaUnixfs({ blockstore: this.blockstore as any })
     // checks the engine options now, not at the first call
     this.service('')
   }
