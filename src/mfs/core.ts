@@ -23,10 +23,12 @@ import { putEmptyDirectory } from '../unixfs/utils/empty-directory.js'
 import { repairing } from '../unixfs/utils/repair.js'
 import { DEFAULT_NO_FLUSH_LIMIT, DEFAULT_ROOT_KEY } from './constants.js'
 import { DoesNotExistError, NoFlushLimitError } from './errors.js'
+import { Protection } from './protect.js'
 import { child, nodeOf, persist, Transaction } from './tree.js'
 import type { DynamicDirectory } from '../directory.js'
 import type { DirectoryOptions, DynamicDirectories } from '../interface.js'
 import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
+import type { SweepResult } from './protect.js'
 import type { DirNode, Step, Target, TreeEnv } from './tree.js'
 import type { UnixFS } from '@helia/unixfs'
 import type { AbortOptions } from '@libp2p/interface'
@@ -62,6 +64,7 @@ export interface NewDirectoryOptions extends AbortOptions {
 }
 
 export class MfsCore implements TreeEnv {
+  /** The node's blockstore; on a Helia node, every block written or read through it is pinned first (see protect.ts) */
   readonly blockstore: MFSComponents['blockstore']
   /** `@helia/unixfs` on the same blockstore: file content */
   readonly peer: UnixFS
@@ -75,19 +78,24 @@ export class MfsCore implements TreeEnv {
   private root?: DirNode
   /** Tsizes of directory blocks this MFS wrote or read (two versions with the same entries have one CID) */
   private readonly sizes = new Map<string, bigint>()
+  /** Keeps the MFS through `helia.gc()`: on a node with pins */
+  private readonly protection?: Protection
   /** Calls with `flush: false` since the last flush */
   unflushed = 0
 
   constructor (components: MFSComponents, init: MFSInit = {}) {
-    this.blockstore = components.blockstore
     this.datastore = components.datastore
     this.key = new Key(init.key ?? DEFAULT_ROOT_KEY)
+    if (components.pins != null) {
+      this.protection = new Protection(components.blockstore, components.pins, this.key.toString())
+    }
+    this.blockstore = this.protection?.wrap() ?? components.blockstore
     this.noFlushLimit = init.noFlushLimit ?? DEFAULT_NO_FLUSH_LIMIT
     if (!Number.isSafeInteger(this.noFlushLimit) || this.noFlushLimit < 0) {
       throw new InvalidParametersError(`noFlushLimit must be a non-negative integer, got ${String(init.noFlushLimit)}`)
     }
     this.init = init
-    this.peer = heliaUnixfs({ blockstore: components.blockstore as any })
+    this.peer = heliaUnixfs({ blockstore: this.blockstore as any })
     // checks the engine options now, not at the first call
     this.service('')
   }
@@ -173,6 +181,50 @@ export class MfsCore implements TreeEnv {
     }
   }
 
+  /** Marks a call in progress: a gc keeps what it touches until it ends */
+  begin (): () => void {
+    return this.protection?.begin() ?? (() => {})
+  }
+
+  /**
+   * Before `helia.gc()`: unpins what this MFS no longer references, walking
+   * the local blocks under the stored root and the in-memory one (its
+   * changed directories written first, as `stat` writes them). Under the
+   * lock, so no call changes the tree meanwhile.
+   */
+  async collect (options: AbortOptions = {}): Promise<SweepResult | undefined> {
+    const protection = this.protection
+    if (protection == null) {
+      return undefined
+    }
+    const release = await this.lock.writeLock({ signal: options.signal })
+    try {
+      const roots: CID[] = []
+      const stored = await this.storedRoot(options)
+      if (stored != null) {
+        roots.push(stored)
+      }
+      if (this.root != null) {
+        roots.push(await persist(this, this.root, engine(options)))
+      }
+      return await protection.sweep(roots, options)
+    } finally {
+      release()
+    }
+  }
+
+  /** The root CID in the datastore; undefined before the first flush */
+  private async storedRoot (options: AbortOptions): Promise<CID | undefined> {
+    try {
+      return CID.decode(await this.datastore.get(this.key, { signal: options.signal }))
+    } catch (err: any) {
+      if (err.name !== 'NotFoundError') {
+        throw err
+      }
+      return undefined
+    }
+  }
+
   /** Writes every changed directory and the root CID; returns the root CID */
   async flushRoot (root: DirNode, options: AbortOptions): Promise<CID> {
     return this.writeRoot(root, options)
@@ -189,19 +241,11 @@ export class MfsCore implements TreeEnv {
     if (this.root != null) {
       return this.root
     }
-    let stored: Uint8Array | undefined
-    try {
-      stored = await this.datastore.get(this.key, { signal: options.signal })
-    } catch (err: any) {
-      if (err.name !== 'NotFoundError') {
-        throw err
-      }
-    }
-    if (stored == null) {
+    const cid = await this.storedRoot(options)
+    if (cid == null) {
       this.root = await this.newDirectory('', options)
       return this.root
     }
-    const cid = CID.decode(stored)
     const opened = await this.openDirectory('', cid, options)
     if (opened == null) {
       throw new NotADirectoryError(`The MFS root ${cid} is not a directory`)

@@ -34,11 +34,18 @@ export * from './interface.js'
 export { DoesNotExistError, DirectoryNotEmptyError, NoFlushLimitError } from './errors.js'
 export { MoveOntoAncestorError } from './errors.js'
 export { DEFAULT_ROOT_KEY, DEFAULT_NO_FLUSH_LIMIT } from './constants.js'
+export { LostBlockError, MFS_PIN_CODEC } from './protect.js'
 
 /**
  * A `@helia/mfs` drop-in on this package's engine: swap
  * `import { mfs } from '@helia/mfs'` for
  * `import { mfs } from 'helia-dynamic-directory/mfs'`.
+ *
+ * Every `mfs()` of a node (the same blockstore and datastore) and `key` is
+ * one MFS: one root, one lock, one set of unflushed edits. Given a Helia
+ * node (its `pins` and `gc`), the root and the local blocks it references
+ * are kept through `helia.gc()`, and what it no longer references is
+ * collected (see "What is kept" in docs/mfs.md).
  */
 export function mfs (helia: MFSComponents, init: MFSInit = {}): MFS {
   return new DynamicMFS(helia, init)

@@ -5,6 +5,7 @@
 
 import type { DynamicDirectoryInit } from '../interface.js'
 import type { LsEntry } from '../unixfs/commands/ls.js'
+import type { Pins } from '@helia/interface'
 import type { AddOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileStats, LsOptions as UnixFSLsOptions, MkdirOptions as UnixFSMkdirOptions, RawStats, RmOptions as UnixFSRmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -21,6 +22,16 @@ export interface MFSComponents {
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
   /** Where the root CID is kept */
   datastore: Pick<Datastore, 'get' | 'put'>
+  /**
+   * Helia's pins: with them, every block the MFS writes or reads is pinned
+   * (depth 0) so that `helia.gc()` keeps it (see the docs' "What is kept")
+   */
+  pins?: Pick<Pins, 'add' | 'rm' | 'get' | 'ls' | 'setMetadata'>
+  /**
+   * Helia's `gc`: with `pins`, `mfs()` wraps it so that every MFS open on the
+   * node first unpins the blocks it no longer references
+   */
+  gc?(options?: AbortOptions): Promise<void>
 }
 
 /**

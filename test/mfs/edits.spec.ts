@@ -3,13 +3,13 @@
  * change apart (they share opened sub-directories in memory), `mv` never
  * drops what it moves, and every call that flushes writes what earlier
  * `flush: false` calls left, even when it changes nothing itself. "After a
- * restart" is a new `mfs()` on the same stores here; `edits.node.ts` stops
- * and starts a Helia node.
+ * restart" is a new `mfs()` on the same stores here (behind a new datastore
+ * object: see `reopened`); `edits.node.ts` stops and starts a Helia node.
  */
 
 import { expect } from 'aegir/chai'
 import { mfs } from '../../src/mfs/index.js'
-import { all, bytesOf, createShardedDirectory, importRoot, setup } from './setup.js'
+import { all, bytesOf, createShardedDirectory, importRoot, reopened, setup } from './setup.js'
 import type { MFS } from '../../src/mfs/index.js'
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -46,7 +46,7 @@ describe('mfs: edits that must not lose or share entries', function () {
       ])
       expect((await fs.flush()).toString()).to.equal(expected.toString())
 
-      const restarted = mfs({ blockstore, datastore })
+      const restarted = mfs(reopened({ blockstore, datastore }))
       await check(restarted)
       expect((await restarted.flush()).toString()).to.equal(expected.toString())
     })
@@ -66,7 +66,7 @@ describe('mfs: edits that must not lose or share entries', function () {
       await fs.writeBytes(bytes('y'), '/y/s/deep/y', { flush: false })
       await fs.flush()
 
-      for (const view of [fs, mfs({ blockstore, datastore })]) {
+      for (const view of [fs, mfs(reopened({ blockstore, datastore }))]) {
         const x = await names(view, '/x/s/h')
         const y = await names(view, '/y/s/h')
         expect(x).to.have.lengthOf(42).and.include.members(['extra', 'moved', 'file-1'])
@@ -133,7 +133,7 @@ describe('mfs: edits that must not lose or share entries', function () {
         await fs.rm('/d', { recursive: true, flush: false })
         await fs.writeBytes(bytes('kept'), '/d/kept', { parents: true, flush: false })
         await call(fs)
-        const restarted = mfs({ blockstore, datastore })
+        const restarted = mfs(reopened({ blockstore, datastore }))
         expect(await names(restarted, '/d')).to.deep.equal(['kept'])
         expect(await bytesOf(restarted.cat('/d/kept'))).to.equalBytes(bytes('kept'))
       })
@@ -145,7 +145,7 @@ describe('mfs: edits that must not lose or share entries', function () {
       await fs.writeBytes(bytes('pending'), '/d/pending', { flush: false })
       await fs.mkdir('/d', { parents: true, flush: false })
       await fs.rm('/missing', { force: true, flush: false })
-      expect(await names(mfs({ blockstore, datastore }), '/d')).to.deep.equal([])
+      expect(await names(mfs(reopened({ blockstore, datastore })), '/d')).to.deep.equal([])
     })
   })
 })

@@ -5,7 +5,7 @@ import { MemoryDatastore } from 'datastore-core'
 import { readBlock } from '../../src/blocks.js'
 import { mfs } from '../../src/mfs/index.js'
 import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
-import { all, bytesOf, createShardedDirectory } from './setup.js'
+import { all, bytesOf, createShardedDirectory, reopened } from './setup.js'
 import type { CID } from 'multiformats/cid'
 
 /** The sub-shard CIDs of a HAMT root */
@@ -57,12 +57,12 @@ describe('mfs: a failed or aborted call changes nothing; what was flushed stays'
       await expect(call).to.eventually.be.rejected()
       expect(await all(fs.ls('/b'))).to.have.lengthOf(0)
       // what was flushed stays: a fresh MFS on the same stores sees the flushed root
-      const fresh = mfs({ blockstore, datastore })
+      const fresh = mfs(reopened({ blockstore, datastore }))
       expect((await fresh.flush()).toString()).to.equal(flushed.toString())
       // the held edit is still held, and the failed move is not in it
       expect(await bytesOf(fs.cat('/held'))).to.equalBytes(Uint8Array.from([7]))
       const root = await fs.flush()
-      const again = mfs({ blockstore, datastore })
+      const again = mfs(reopened({ blockstore, datastore }))
       expect((await again.flush()).toString()).to.equal(root.toString())
       expect((await all(again.ls('/'))).map(e => e.name)).to.deep.equal(['b', 'h', 'held'])
       expect(await all(again.ls('/b'))).to.have.lengthOf(0)

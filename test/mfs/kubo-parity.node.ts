@@ -19,7 +19,6 @@ import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unixfs } from '@helia/unixfs'
 import { expect } from 'aegir/chai'
-import { mfs } from '../../src/mfs/index.js'
 import { setup } from './setup.js'
 
 function kuboBinary (): string | undefined {
@@ -59,8 +58,7 @@ suite('mfs: the same root CIDs as kubo\'s ipfs files (kubo v0.43.1 CLI, offline 
   })
 
   it('mkdir, cp, HAMT growth and shrink, mv, rm -r', async () => {
-    const { blockstore, datastore } = setup()
-    const fs = mfs({ blockstore, datastore }, { shardSplitThresholdBytes: 1024 })
+    const { blockstore, fs } = setup({ shardSplitThresholdBytes: 1024 })
     const root = (): string => ipfs('files', 'stat', '--hash', '/')
 
     // the same files on both sides: kubo adds them, @helia/unixfs must give the same CIDs
@@ -124,8 +122,7 @@ suite('mfs: the same root CIDs as kubo\'s ipfs files (kubo v0.43.1 CLI, offline 
       ipfs('files', 'cp', `/ipfs/${y}`, '/dir/y')
     }
 
-    const { blockstore, datastore } = setup()
-    const fs = mfs({ blockstore, datastore }, { shardSplitThresholdBytes: 1024 })
+    const { blockstore, fs } = setup({ shardSplitThresholdBytes: 1024 })
     for (const file of ['/a', '/h']) {
       tryIpfs('files', 'rm', '-r', file)
     }

@@ -13,7 +13,7 @@ import { importer } from 'ipfs-unixfs-importer'
 import { readBlock } from '../../src/blocks.js'
 import { mfs } from '../../src/mfs/index.js'
 import { decodeUnixFSData } from '../../src/pb/unixfs-data.js'
-import type { MFS, MFSInit } from '../../src/mfs/index.js'
+import type { MFS, MFSComponents, MFSInit } from '../../src/mfs/index.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { ImportCandidate, ImporterOptions } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
@@ -28,6 +28,21 @@ export function setup (init: MFSInit = {}): Setup {
   const blockstore = new MemoryBlockstore()
   const datastore = new MemoryDatastore()
   return { blockstore, datastore, fs: mfs({ blockstore, datastore }, init) }
+}
+
+/**
+ * The same stores behind a new datastore object: an `mfs()` on them is a new
+ * MFS, as after a restart (every `mfs()` given the same store objects is one
+ * MFS)
+ */
+export function reopened ({ blockstore, datastore }: Pick<Setup, 'blockstore' | 'datastore'>): MFSComponents {
+  return {
+    blockstore,
+    datastore: {
+      get: async (key, options) => datastore.get(key, options),
+      put: async (key, value, options) => datastore.put(key, value, options)
+    }
+  }
 }
 
 export const smallFile = new TextEncoder().encode('Hello world!\n')

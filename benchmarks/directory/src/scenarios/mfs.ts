@@ -22,7 +22,8 @@
  * first row tries it without one.
  *
  * `BENCH_MFS_SIZES=10000,100000,1000000` (the default) chooses the sizes;
- * above `BENCH_MFS_WHOLE_DAG_MAX` (100000) the whole-DAG fetch is left out.
+ * above `BENCH_MFS_WHOLE_DAG_MAX` (100000) the whole-DAG fetch is left out, above
+ * `BENCH_MFS_GC_MAX` (100000) the gc protection's rows (`mfs-gc.ts`).
  */
 
 import { mfs as heliaMfs } from '@helia/mfs'
@@ -37,6 +38,7 @@ import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { FLOOR_WANTS, levelFloor } from '../listing.js'
 import { round, since } from '../table.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
+import { MFS_GC_MAX, protectionRows } from './mfs-gc.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Client, Mode, NetworkStats, Server } from '../two-nodes.js'
@@ -100,6 +102,7 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
   const server = await ctx.server()
   const mode: Mode = ctx.modes.includes('proxy') ? 'proxy' : 'direct'
   const rows: Row[] = []
+  const gcRows: Row[] = []
   const notes: string[] = []
 
   for (const n of MFS_SIZES) {
@@ -143,6 +146,10 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       return { s, big: (await fs.stat('/big')).cid.toString(), root: after.toString() }
     }, `mfs ${n}, ${LIBRARY_MFS}`)
     rows.push(row(LIBRARY_MFS, 'rm on a cold B', lib.result.s, lib.result.big, lib.result.root))
+    if (n <= MFS_GC_MAX) {
+      ctx.log(`mfs: ${n}, ${LIBRARY_MFS} with and without B's pins (the gc protection)`)
+      gcRows.push(...await protectionRows(server, mode, n, root, victim, ROOT_KEY.toString()))
+    }
 
     // @helia/mfs on the cold B: raw Helia 7 blockstore, then through the façade
     for (const [label, blockstore] of [['Helia 7 blockstore as is', (client: Client) => client.net], ['through the v5 get façade', (client: Client) => v5(client.net)]] as const) {
@@ -260,6 +267,13 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       'B\'s datastore holds the root of a directory with one link, big, to the importer\'s HAMT (N files, raw leaves "content N", { cidVersion: 1 }); rm(\'/big/<middle name>\'), which writes the new root to the datastore. Gets: every blockstore get of the step, local ones included; blocks: gets of blocks B did not hold (an offline get of a missing block counts); rounds: rises of B\'s network gets in flight from 0 to 1; time: the step alone (node start, dial, datastore key before it).',
       `"/big = importer": /big after the rm against the importer's HAMT of the entries left; "root = expected": the new root against @helia/unixfs 8.0.5's cp of that HAMT as big into an empty directory (how the starting root was made). ${HELIA_MFS} (for Helia 5) stats every path segment with offline: true and, for a HAMT, estimates its size by reading shards depth-first until the estimate passes the threshold, and its walk stats each path segment with offline: true (its rm itself is online), so before an rm the root, the shards on the name's path and the file's block must be on B; the whole-DAG fetch is the shards level by level (${FLOOR_WANTS} wants at once) then every leaf.`,
       ...notes
+    ]
+  }, {
+    title: `MFS through helia.gc(): ${LIBRARY_MFS} with B's pins (every block written or read pinned with depth 0, a sweep before the gc) and without`,
+    columns: ['entries', 'network', 'pins', 'step', 'blocks written', 'MFS pins after', 'time ms'],
+    rows: gcRows,
+    notes: [
+      `The same calls on a fresh cold B, each row the step alone: rm('/big/<middle name>'), 20 writes of small files under /big with flush: false, flush(), one write that flushes; with the pins, then helia.gc() (every MFS's sweep: the local blocks under its roots, read offline; then Helia's gc). "blocks written": the MFS's puts in the step; "MFS pins after": B's pins under the MFS's multicodec. Left out above BENCH_MFS_GC_MAX=${MFS_GC_MAX} entries.`
     ]
   }]
 }
