@@ -33,11 +33,12 @@ import type { CID } from 'multiformats/cid'
 /**
  * What the drop-in's engine takes per instance: how many shard blocks it
  * requests at once, how many retained shard nodes its cache keeps, how long a
- * block cancelled in flight may take when asked for again, and the stall
- * bound. The options
+ * block cancelled in flight may take when asked for again, the stall
+ * bound, and the trustless gateways to fetch from (calls with `offline: true`
+ * ask none). The options
  * that shape a directory are per call, as in `@helia/unixfs`.
  */
-export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs'>
+export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs' | 'gateways'>
 
 /** What the drop-in needs of a Helia node */
 export interface UnixFSComponents {
@@ -54,7 +55,7 @@ export class DynamicUnixFS implements UnixFS {
 
   constructor (components: UnixFSComponents, init: UnixFSInit = {}) {
     this.blockstore = components.blockstore
-    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs }
+    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs, gateways: init.gateways }
     this.peer = heliaUnixfs(components)
     this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
   }
@@ -116,7 +117,7 @@ export class DynamicUnixFS implements UnixFS {
   /** The service that reads as the call asks: offline, or not */
   private directories (options: { offline?: boolean }): DynamicDirectories {
     if (checkFlag('offline', 'offline', options.offline)) {
-      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), this.init), this.blockstore)
+      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), { ...this.init, gateways: [] }), this.blockstore)
       return this.offlineDirectories
     }
     return this.online
