@@ -5,24 +5,25 @@
  * `verifier.ts`); every accepted block is put into the blockstore, so later
  * calls, the retained tree and other peers find it.
  *
- * - A single block is one `GET /ipfs/<cid>?format=raw`. Requests go to the
- *   gateways in turn (the ones that failed least first), and a gateway that
- *   fails, stalls or lies passes the request to the next; when none answers,
- *   the fetcher reads the blockstore (Bitswap).
- * - A listing or a path load says first what it will ask for (`expect`): one
- *   `GET /ipfs/<root>?format=car&dag-scope=entity` (every shard node) or
- *   `GET /ipfs/<root>/<name>?format=car&dag-scope=block` (the name's path)
- *   is streamed, and a request for a block that stream may still bring waits
- *   for it. A stream that fails or ends before it brought what it owed goes
- *   to the next gateway; once none is left, what was not brought is asked
- *   for block by block, as above.
+ * A single block is one `GET /ipfs/<cid>?format=raw`. Requests go to the
+ * gateways in turn (the ones that failed least first), and a gateway that
+ * fails, stalls or lies passes the request to the next; when none answers,
+ * the fetcher reads the blockstore (Bitswap).
+ *
+ * A listing or a path load says first what it will ask for (`expect`): one
+ * `GET /ipfs/<root>?format=car&dag-scope=entity` (every shard node) or
+ * `GET /ipfs/<root>/<name>?format=car&dag-scope=block` (the name's path) is
+ * streamed, and a request for a block that stream may still bring waits for
+ * it. A stream that fails or ends before it brought what it owed goes to the
+ * next gateway; once none is left, what was not brought is asked for block
+ * by block, as above.
  *
  * Only roots a gateway has served are streamed: a directory written locally
  * is not asked of gateways that cannot have it.
  */
 
-import { logger } from '@libp2p/logger'
 import { CarBlockIterator } from '@ipld/car/iterator'
+import { logger } from '@libp2p/logger'
 import { raceSignal } from 'race-signal'
 import { GatewayError, InvalidParametersError } from '../errors.js'
 import { verifyBlock } from '../verify.js'

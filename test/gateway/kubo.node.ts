@@ -15,7 +15,7 @@ import { dynamicDirectory } from '../../src/index.js'
 import { verifyBlock } from '../../src/verify.js'
 import { toBytes } from '../fixtures/counting-blockstore.js'
 import { startCountingProxy } from '../fixtures/gateway-server.js'
-import { describeKubo, importerAddDirectory, kuboAddDirectory, kuboLs, mfsHash, numberedFiles, startKubo } from '../fixtures/kubo.js'
+import { byName, describeKubo, importerAddDirectory, kuboAddDirectory, kuboLs, mfsHash, numberedFiles, startKubo } from '../fixtures/kubo.js'
 import { createNode, stopAll } from '../fixtures/nodes.js'
 import type { KuboFile, KuboNode } from '../fixtures/kubo.js'
 import type { TestNode } from '../fixtures/nodes.js'
@@ -68,7 +68,7 @@ describeKubo('gateway transport: kubo\'s trustless gateway', function () {
     for await (const entry of directory.entries()) {
       listed.push({ name: entry.name, cid: entry.cid.toString() })
     }
-    listed.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    listed.sort(byName)
     expect(listed).to.deep.equal(await kuboLs(kubo.api, root))
     expect(proxy.requests).to.deep.equal([`/ipfs/${root}?format=raw`, `/ipfs/${root}?format=car&dag-scope=entity`])
 
