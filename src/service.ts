@@ -22,6 +22,7 @@ import { assertValidName } from './names.js'
 import { EDIT_OPTIONS, checkNodeCount, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv } from './directory.js'
+import type { BlockSource } from './fetch.js'
 import type { BlockChecker } from './gateway/source.js'
 import type { ShardLink } from './hamt/shard.js'
 import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
@@ -53,14 +54,15 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private controller: AbortController
   private readonly opening = new Joined<DynamicDirectory>()
 
-  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean } = { started: true }) {
+  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean, source?: BlockSource } = { started: true }) {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, gateways = [], ...directoryInit } = init
     checkNodeCount('cacheNodes', cacheNodes)
     checkNodeCount('prefetchNodes', prefetchNodes)
     const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
     this.init = directoryInit
-    const source = gatewaySource(blockstore, gateways, config.stallTimeoutMs)
+    // a caller that reads blocks beside the engine shares its source (the drop-ins)
+    const source = options.source ?? gatewaySource(blockstore, gateways, config.stallTimeoutMs)
     this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source })
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }

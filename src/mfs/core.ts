@@ -16,6 +16,8 @@ import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { childSize, readBlock } from '../blocks.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
+import { gatewayFirst } from '../gateway/blockstore.js'
+import { gatewaySource } from '../gateway/source.js'
 import { repairHashType } from '../hamt/legacy-root.js'
 import { ReadWriteLock } from '../lock.js'
 import { DirectoryService } from '../service.js'
@@ -24,6 +26,7 @@ import { DEFAULT_NO_FLUSH_LIMIT, DEFAULT_ROOT_KEY } from './constants.js'
 import { DoesNotExistError, NoFlushLimitError } from './errors.js'
 import { child, nodeOf, persist, Transaction } from './tree.js'
 import type { DynamicDirectory } from '../directory.js'
+import type { GatewaySource } from '../gateway/source.js'
 import type { DirectoryOptions } from '../interface.js'
 import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
 import type { DirNode, Step, Target, TreeEnv } from './tree.js'
@@ -65,6 +68,9 @@ export class MfsCore implements TreeEnv {
   /** `@helia/unixfs` on the same blockstore: file content */
   readonly peer: UnixFS
   private readonly datastore: MFSComponents['datastore']
+  /** The blockstore the engine reads beside its gateway source */
+  private readonly engineBlockstore: MFSComponents['blockstore']
+  private readonly source?: GatewaySource
   private readonly key: Key
   private readonly init: MFSInit
   private readonly noFlushLimit: number
@@ -77,7 +83,10 @@ export class MfsCore implements TreeEnv {
   unflushed = 0
 
   constructor (components: MFSComponents, init: MFSInit = {}) {
-    this.blockstore = components.blockstore
+    // one gateway source for the engine and for the MFS's own reads (path walks, stat, file content)
+    this.source = gatewaySource(components.blockstore, init.gateways ?? [], init.stallTimeoutMs)
+    this.engineBlockstore = components.blockstore
+    this.blockstore = this.source == null ? components.blockstore : gatewayFirst(components.blockstore, this.source)
     this.datastore = components.datastore
     this.key = new Key(init.key ?? DEFAULT_ROOT_KEY)
     this.noFlushLimit = init.noFlushLimit ?? DEFAULT_NO_FLUSH_LIMIT
@@ -85,7 +94,7 @@ export class MfsCore implements TreeEnv {
       throw new InvalidParametersError(`noFlushLimit must be a non-negative integer, got ${String(init.noFlushLimit)}`)
     }
     this.init = init
-    this.peer = heliaUnixfs({ blockstore: components.blockstore as any })
+    this.peer = heliaUnixfs({ blockstore: this.blockstore as any })
     // checks the engine options now, not at the first call
     this.service('')
   }
@@ -96,7 +105,7 @@ export class MfsCore implements TreeEnv {
     if (service == null) {
       const { key: _, noFlushLimit, ...engineInit } = this.init
       const overrides = key === '' ? {} : JSON.parse(key)
-      service = new DirectoryService(this.blockstore, { ...engineInit, ...overrides })
+      service = new DirectoryService(this.engineBlockstore, { ...engineInit, ...overrides }, { started: true, source: this.source })
       this.services.set(key, service)
     }
     return service

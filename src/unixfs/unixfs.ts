@@ -15,6 +15,8 @@
  */
 
 import { unixfs as heliaUnixfs } from '@helia/unixfs'
+import { gatewayFirst } from '../gateway/blockstore.js'
+import { gatewaySource } from '../gateway/source.js'
 import { DirectoryService } from '../service.js'
 import { cp } from './commands/cp.js'
 import { ls } from './commands/ls.js'
@@ -54,10 +56,12 @@ export class DynamicUnixFS implements UnixFS {
   private offlineDirectories?: DynamicDirectories
 
   constructor (components: UnixFSComponents, init: UnixFSInit = {}) {
-    this.blockstore = components.blockstore
     this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs, gateways: init.gateways }
-    this.peer = heliaUnixfs(components)
-    this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
+    // one gateway source for the engine and for the commands' own reads (path walks, stat, file content)
+    const source = gatewaySource(components.blockstore, init.gateways ?? [], init.stallTimeoutMs)
+    this.blockstore = source == null ? components.blockstore : gatewayFirst(components.blockstore, source)
+    this.peer = heliaUnixfs({ ...components, blockstore: this.blockstore })
+    this.online = repairing(new DirectoryService(components.blockstore, this.init, { started: true, source }), this.blockstore)
   }
 
   async * addAll (...args: Parameters<UnixFS['addAll']>): AsyncIterable<any> {
