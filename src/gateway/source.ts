@@ -123,9 +123,13 @@ export class GatewaySource implements BlockSource {
     return stream.hold(wanted.covers, signal)
   }
 
-  /** The gateways in the order to try them: fewest failures first, taking turns among equals */
-  order (): Gateway[] {
-    const start = this.turn++ % this.gateways.length
+  /**
+   * The gateways in the order to try them: fewest failures first; among
+   * equals, single blocks take turns (spreading a burst), and streams keep
+   * the order the user gave
+   */
+  order (spread = false): Gateway[] {
+    const start = spread ? this.turn++ % this.gateways.length : 0
     const turned = [...this.gateways.slice(start), ...this.gateways.slice(0, start)]
     return turned.sort((a, b) => a.failures - b.failures)
   }
@@ -182,7 +186,7 @@ export class GatewaySource implements BlockSource {
   }
 
   private async fetchRaw (cid: CID, signal: AbortSignal): Promise<Uint8Array | undefined> {
-    for (const gateway of this.order()) {
+    for (const gateway of this.order(true)) {
       let bytes: Uint8Array
       try {
         const response = await request(`${gateway.url}/ipfs/${cid}?format=raw`, { accept: RAW_ACCEPT, signal, stallTimeoutMs: this.stallTimeoutMs })
