@@ -39,6 +39,10 @@ const log = logger('helia:dynamic-directory:gateway')
 const MAX_BLOCK_BYTES = 4 * 1024 * 1024
 /** Roots remembered as served by a gateway */
 const SERVED_ROOTS = 4096
+/** Bytes of streamed blocks kept for the request that will take them, once stored */
+const MAX_KEPT_BYTES = 32 * 1024 * 1024
+/** Puts a stream may have in flight before it reads on */
+const MAX_PENDING_PUTS = 64
 
 export interface GatewaySourceInit {
   /** Base URLs: `https://gateway.example`, `http://127.0.0.1:8080` */
@@ -67,8 +71,12 @@ interface Gateway {
 interface Slot {
   /** Streams that may bring it */
   streams: number
-  /** Its bytes once verified, until the blockstore holds them */
+  /** Its bytes once verified, until a request takes them or the slot is let go (once stored) */
   bytes?: Uint8Array
+  /** The blockstore holds it */
+  stored?: boolean
+  /** No stream's caller wants it any more: let go once stored */
+  dropped?: boolean
   settled: PromiseWithResolvers<void>
 }
 
@@ -79,6 +87,10 @@ export class GatewaySource implements BlockSource {
   private readonly slots = new Map<string, Slot>()
   private readonly streams = new Map<string, CarStream>()
   private readonly served = new Set<string>()
+  /** Slots holding streamed bytes no request has taken yet, oldest first */
+  private readonly kept = new Set<string>()
+  private keptBytes = 0
+  private readonly puts = new Set<Promise<void>>()
   private turn = 0
 
   constructor (blockstore: GatewayBlockstore, init: GatewaySourceInit) {
@@ -89,10 +101,13 @@ export class GatewaySource implements BlockSource {
 
   async get (cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined> {
     const { signal } = options
-    const slot = this.slots.get(blockKey(cid))
+    const key = blockKey(cid)
+    const slot = this.slots.get(key)
     if (slot != null) {
       await raceSignal(slot.settled.promise, signal)
       if (slot.bytes != null) {
+        // the walk asks for each node once: the bytes go with the request
+        this.letGo(key, slot)
         return slot.bytes
       }
     }
@@ -162,19 +177,70 @@ export class GatewaySource implements BlockSource {
     }
   }
 
-  /** A verified block: handed to whoever waits for it, and stored */
+  /**
+   * A verified block from a stream: handed to whoever waits for it (or will
+   * ask), and put into the blockstore. Resolves once the stream may read on:
+   * puts run beside the stream, at most MAX_PENDING_PUTS at once.
+   */
   async deliver (cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
     const key = blockKey(cid)
     const slot = this.slots.get(key)
     if (slot != null && slot.bytes == null) {
       slot.bytes = bytes
       slot.settled.resolve()
+      this.kept.add(key)
+      this.keptBytes += bytes.byteLength
     }
-    try {
+    const put = (async () => {
       await this.blockstore.put(cid, bytes, { signal })
-    } finally {
-      if (slot != null && this.slots.get(key) === slot) {
-        this.slots.delete(key)
+      if (slot != null) {
+        slot.stored = true
+        if (slot.dropped === true) {
+          this.letGo(key, slot)
+        }
+      }
+      this.trim()
+    })().catch(err => { log('could not store %c: %e', cid, err) })
+    this.puts.add(put)
+    void put.finally(() => this.puts.delete(put))
+    while (this.puts.size >= MAX_PENDING_PUTS) {
+      await Promise.race(this.puts)
+    }
+  }
+
+  /** No caller expects these from a stream any more: bytes no request took are let go (the blockstore has them) */
+  drop (keys: string[]): void {
+    for (const key of keys) {
+      const slot = this.slots.get(key)
+      if (slot?.bytes != null && slot.stored === true) {
+        this.letGo(key, slot)
+      } else if (slot?.bytes != null) {
+        slot.dropped = true
+      }
+    }
+  }
+
+  /** Forgets a slot whose bytes a request took, or that the blockstore holds */
+  private letGo (key: string, slot: Slot): void {
+    if (this.slots.get(key) === slot) {
+      this.slots.delete(key)
+    }
+    if (this.kept.delete(key)) {
+      this.keptBytes -= slot.bytes?.byteLength ?? 0
+    }
+  }
+
+  /** Past MAX_KEPT_BYTES, lets go of the oldest kept slots the blockstore holds: their requests read it there */
+  private trim (): void {
+    for (const key of this.kept) {
+      if (this.keptBytes <= MAX_KEPT_BYTES) {
+        return
+      }
+      const slot = this.slots.get(key)
+      if (slot == null) {
+        this.kept.delete(key)
+      } else if (slot.stored === true) {
+        this.letGo(key, slot)
       }
     }
   }
@@ -204,10 +270,22 @@ export class GatewaySource implements BlockSource {
         continue
       }
       this.remember(cid)
-      await this.deliver(cid, bytes, signal)
+      await this.store(cid, bytes, signal)
       return bytes
     }
     return undefined
+  }
+
+  /** A block fetched alone: stored before its request returns */
+  private async store (cid: CID, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+    try {
+      await this.blockstore.put(cid, bytes, { signal })
+    } catch (err) {
+      if (signal.aborted) {
+        throw signal.reason
+      }
+      log('could not store %c: %e', cid, err)
+    }
   }
 
   private remember (cid: CID): void {
@@ -260,6 +338,7 @@ class CarStream {
         signal.removeEventListener('abort', letGo)
         if (--this.holders === 0) {
           this.controller.abort(new GatewayError('No caller expects the stream any more'))
+          this.source.drop(this.claimed)
         }
       }
     }

@@ -24,6 +24,7 @@ import { collapseScenario } from './scenarios/collapse.js'
 import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
+import { gatewayScenario } from './scenarios/gateway.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
 import { mfsScenario } from './scenarios/mfs.js'
@@ -50,7 +51,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   dropin: dropinScenario,
   providers: providersScenario,
   scale: scaleScenario,
-  mfs: mfsScenario
+  mfs: mfsScenario,
+  gateway: gatewayScenario
 }
 
 function selected (): string[] {
