@@ -33,7 +33,6 @@ import { base58btc } from 'multiformats/bases/base58'
 import { raceSignal } from 'race-signal'
 import { readBlock } from './blocks.js'
 import { BlockFetchError, BlockVerificationError, FetchStalledError } from './errors.js'
-import { verifyBlock } from './verify.js'
 import type { BlockReader } from './blocks.js'
 import type { CID } from 'multiformats/cid'
 
@@ -60,7 +59,7 @@ export type StreamRequest =
 
 /** Asked for each block before the blockstore */
 export interface BlockSource {
-  /** The block's bytes, stored in the blockstore; undefined to read the blockstore instead */
+  /** The block's bytes, checked against its CID's multihash and stored in the blockstore; undefined to read the blockstore instead */
   get(cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined>
   /** The blocks in `covers` (and what they link to) will be asked for next; the returned function says they are no longer wanted */
   expect(request: StreamRequest, signal: AbortSignal): () => void
@@ -309,7 +308,7 @@ export class BlockFetcher {
         }
       }
       if (found != null) {
-        await verifyBlock(cid, found)
+        // the source hashed it against its CID before it answered
         return found
       }
       if (this.source != null) {
