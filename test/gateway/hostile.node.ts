@@ -199,12 +199,6 @@ describe('gateway transport: hostile gateways', function () {
     expect(await storedOnlyVerified(peer, tree)).to.equal(1)
   })
 
-  it('refuses a gateway that is not an http: or https: URL', () => {
-    const blockstore = new MemoryBlockstore()
-    expect(() => dynamicDirectory({ blockstore }, { gateways: ['ftp://example.com'] })).to.throw().with.property('name', 'InvalidParametersError')
-    expect(() => dynamicDirectory({ blockstore }, { gateways: ['not a url'] })).to.throw().with.property('name', 'InvalidParametersError')
-  })
-
   async function strayCid (): Promise<CID> {
     return CID.createV1(0x70, await sha256.digest(STRAY))
   }
