@@ -94,7 +94,10 @@ export interface DirectoryInit {
    * bound but the caller's signal: the request stays wanted, and a provider
    * that comes back (a redial) answers it, so the call resumes where it was.
    * The bound counts from the last block that arrived, not per block: a slow
-   * but steady peer never trips it.
+   * but steady peer never trips it. With `gateways`, it also bounds each
+   * gateway request (20 s when unset): one that brings no usable block for
+   * this long moves to the next gateway, then to the blockstore, which then
+   * gets the whole bound afresh.
    *
    * @default undefined (no bound: the caller's signal bounds a wait)
    */
