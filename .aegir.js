@@ -50,9 +50,7 @@ export default {
       // the Node binary that `npm test` and `npm run` put first on PATH
       'node',
       // scripts/check-package.js runs its tsc binary on a consumer
-      'typescript',
-      // the benchmark package's mfs scenario compares against it (benchmarks/ is not scanned)
-      '@helia/mfs'
+      'typescript'
     ],
     productionIgnorePatterns: [
       '/benchmarks',

@@ -11,6 +11,20 @@ import type { Blockstore } from 'interface-blockstore'
 export type BlockReader = Pick<Blockstore, 'get'>
 export type BlockWriter = Pick<Blockstore, 'put'>
 
+/**
+ * The blockstore as an offline caller reads it: every `get` and `has` with
+ * `offline: true`, which a Helia blockstore answers from its own store alone
+ * (a missing block fails at once, no block broker asked); a plain blockstore
+ * ignores the flag
+ */
+export function offlineReads (blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>): Pick<Blockstore, 'get' | 'put' | 'has'> {
+  return {
+    get: (cid, options) => blockstore.get(cid, { ...options, offline: true } as any),
+    put: async (cid, bytes, options) => blockstore.put(cid, bytes, options),
+    has: async (cid, options) => blockstore.has(cid, { ...options, offline: true } as any)
+  }
+}
+
 /** The whole block (interface-blockstore 7 streams it in chunks), checked against its CID's multihash; an identity CID's own bytes */
 export async function readBlock (blockstore: BlockReader, cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
   assertVerifiable(cid)

@@ -6,7 +6,8 @@ export const DEFAULT_SHARD_SPLIT_THRESHOLD_BYTES = 262_144
 export const DEFAULT_SHARD_SPLIT_STRATEGY: ShardSplitStrategy = 'links-bytes'
 export const DEFAULT_SHARD_FANOUT_BITS = 8
 export const DEFAULT_CID_VERSION = 1
-export const DEFAULT_FETCH_BUDGET = 32
+/** Rounds, not blocks, set a cold delete's time: see docs/design.md for the measurements behind it */
+export const DEFAULT_FETCH_BUDGET = 256
 export const DEFAULT_REFETCH_TIMEOUT_MS = 10_000
 export const DEFAULT_LIST_WINDOW = 256
 

@@ -4,7 +4,7 @@
  *
  * A burst asks the block fetcher for the unloaded node on a name's path (if
  * any) and, for a size check, the nodes most likely to bring the missing
- * entry bytes per fetch (see `select.ts`), all at once, never keeping more
+ * entry bytes per fetch (see `burst-plan.ts`), all at once, never keeping more
  * than `fetchBudget` of this directory's requests on the wire. It stops waiting as soon as
  * the goal holds; requests still in flight then land in the background and
  * fill their shared links, for this version and any other to swap in later,

@@ -1,6 +1,6 @@
 /**
  * The unloaded links of one version's tree, as a size check chooses among
- * them (see `select.ts`): by depth, the largest cumulative size first. Kept
+ * them (see `burst-plan.ts`): by depth, the largest cumulative size first. Kept
  * as heaps that grow as nodes are swapped in, so a burst weighs only the
  * largest few at each depth, not a walk of the loaded tree. It may hold
  * links the version has since loaded or dropped: each is checked against
@@ -9,10 +9,10 @@
 
 import { valueAt } from '../hamt/read.js'
 import { ShardLink, Shard } from '../hamt/shard.js'
-import { readStoredLink } from '../pb/stored-link.js'
-import { varintLength } from '../pb/varint.js'
-import { CandidatePool, PLAN_CANDIDATES, ValueSamples, chooseBurst } from './select.js'
-import type { Observation } from './select.js'
+import { PLAN_CANDIDATES, chooseBurst } from './burst-plan.js'
+import { CandidatePool } from './candidate-pool.js'
+import { ValueSamples } from './value-samples.js'
+import type { Observation } from './value-samples.js'
 import type { LinkRef } from '../hamt/read.js'
 
 /** An unloaded link with what the plan reads of it */
@@ -40,9 +40,7 @@ export function observation (shard: Shard, tsize: number | undefined): Observati
     if (value instanceof ShardLink) {
       childSizes.push(value.size)
     } else if (typeof value === 'number' && shard.block != null) {
-      const link = readStoredLink(shard.block, value)
-      const length = link.end - value
-      entryCost += 1 + varintLength(length) + length + link.tsize
+      entryCost += shard.entryCost(value)
       ownBytes += shard.entryBytes(value)
       ownEntries++
     }

@@ -10,8 +10,9 @@
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { equals } from 'uint8arrays/equals'
-import { InvalidBlockError, InvalidShardError, NotADirectoryError } from '../errors.js'
+import { InvalidShardError, NotADirectoryError } from '../errors.js'
 import { invalidNameReason } from '../names.js'
+import { decodeDagPb } from '../pb/decode.js'
 import { decodeUnixFSData } from '../pb/unixfs-data.js'
 import { isTsize } from '../size.js'
 import { HASH_TYPE_MURMUR3_X64_64, hashName, MAX_FANOUT_BITS, maxDepth, MIN_FANOUT_BITS, slotAt } from './hash.js'
@@ -94,14 +95,6 @@ export function encodeShard (node: ShardNode): Uint8Array {
       Tsize: link.size
     }))
   })
-}
-
-export function decodeDagPb (bytes: Uint8Array): dagPb.PBNode {
-  try {
-    return dagPb.decode(bytes)
-  } catch (err: any) {
-    throw new InvalidBlockError('Block is not valid dag-pb', { cause: err })
-  }
 }
 
 const UPPER_HEX = /^[0-9A-F]+$/

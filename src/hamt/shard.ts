@@ -16,7 +16,7 @@
 
 import { CID } from 'multiformats/cid'
 import { unpack } from '../pb/packed-block.js'
-import { childLinkOffsets, hexSlot, readStoredLink, readStoredName } from '../pb/stored-link.js'
+import { childLinkOffsets, hexSlot, readStoredLink, readStoredName, storedLinkCost } from '../pb/stored-link.js'
 import { utf8Length } from '../size.js'
 import type { PackedBlock } from '../pb/packed-block.js'
 import type { SizeStrategy } from '../size.js'
@@ -205,6 +205,11 @@ export class Shard implements Totals {
     }
     const link = readStoredLink(this.storage(), value)
     return sizes.entryBytes(link.nameEnd - link.nameStart - width, link.hashEnd - link.hashStart, link.tsize)
+  }
+
+  /** What a stored entry adds to this node's cumulative size: its link in the block, and its Tsize */
+  entryCost (value: number): number {
+    return storedLinkCost(this.storage(), value)
   }
 
   slotOf (value: SlotValue): number {

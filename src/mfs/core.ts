@@ -14,7 +14,7 @@ import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import * as dagPb from '@ipld/dag-pb'
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { childSize, readBlock } from '../blocks.js'
+import { childSize, offlineReads, readBlock } from '../blocks.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
 import { gatewayFirst } from '../gateway/blockstore.js'
 import { gatewaySource } from '../gateway/source.js'
@@ -22,12 +22,13 @@ import { repairHashType } from '../hamt/legacy-root.js'
 import { ReadWriteLock } from '../lock.js'
 import { DirectoryService } from '../service.js'
 import { putEmptyDirectory } from '../unixfs/utils/empty-directory.js'
+import { repairing } from '../unixfs/utils/repair.js'
 import { DEFAULT_NO_FLUSH_LIMIT, DEFAULT_ROOT_KEY } from './constants.js'
 import { DoesNotExistError, NoFlushLimitError } from './errors.js'
 import { child, nodeOf, persist, Transaction } from './tree.js'
 import type { DynamicDirectory } from '../directory.js'
 import type { GatewaySource } from '../gateway/source.js'
-import type { DirectoryOptions } from '../interface.js'
+import type { DirectoryOptions, DynamicDirectories } from '../interface.js'
 import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
 import type { DirNode, Step, Target, TreeEnv } from './tree.js'
 import type { UnixFS } from '@helia/unixfs'
@@ -75,6 +76,7 @@ export class MfsCore implements TreeEnv {
   private readonly init: MFSInit
   private readonly noFlushLimit: number
   private readonly services = new Map<string, DirectoryService>()
+  private offline?: DynamicDirectories
   private readonly lock = new ReadWriteLock()
   private root?: DirNode
   /** Tsizes of directory blocks this MFS wrote or read (two versions with the same entries have one CID) */
@@ -111,6 +113,21 @@ export class MfsCore implements TreeEnv {
     return service
   }
 
+  /**
+   * The directories of offline reads: every block they read is read with
+   * `offline: true` (made on first use; a hashType-less HAMT root is read as
+   * murmur3, as the `unixfs()` drop-in reads it)
+   */
+  offlineService (): DynamicDirectories {
+    if (this.offline == null) {
+      const { key: _, noFlushLimit, ...engineInit } = this.init
+      const blockstore = offlineReads(this.blockstore)
+      // offline: no gateway either
+      this.offline = repairing(new DirectoryService(blockstore, { ...engineInit, gateways: [] }), blockstore)
+    }
+    return this.offline
+  }
+
   /** The service key of a call's shard options: '' when it passes none */
   serviceKey (options: object): string {
     const overrides = Object.fromEntries(SHARD_OPTIONS.filter(name => (options as any)[name] != null).map(name => [name, (options as any)[name]]))
@@ -134,9 +151,14 @@ export class MfsCore implements TreeEnv {
       if (!flush && this.unflushed >= this.noFlushLimit) {
         throw new NoFlushLimitError(`reached the limit of ${this.noFlushLimit} unflushed operations: call flush(), pass flush: true, or raise noFlushLimit`)
       }
-      const tx = new Transaction(await this.loadRoot(options))
+      const root = await this.loadRoot(options)
+      const tx = new Transaction(root)
       const result = await fn(tx)
       if (!tx.changed) {
+        if (flush && this.unflushed > 0) {
+          // a call that flushes writes what earlier `flush: false` calls left, even when it changes nothing itself
+          await this.writeRoot(root, options)
+        }
         return result
       }
       if (flush) {

@@ -42,3 +42,18 @@ export class NoFlushLimitError extends Error {
     super(message, options)
   }
 }
+
+/**
+ * `mv` onto a directory that holds its source (`mv('/a/b', '/a', { force:
+ * true })`): replacing the destination would remove the source with it, so
+ * the entry would be lost
+ */
+export class MoveOntoAncestorError extends Error {
+  static name = 'MoveOntoAncestorError'
+  /** Always `'MoveOntoAncestorError'`: match on it, not on the message */
+  name = 'MoveOntoAncestorError'
+
+  constructor (message = 'cannot move an entry onto a directory that contains it', options?: ErrorOptions) {
+    super(message, options)
+  }
+}

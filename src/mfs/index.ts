@@ -31,6 +31,7 @@ import type { MFS, MFSComponents, MFSInit } from './interface.js'
 
 export * from './interface.js'
 export { DoesNotExistError, DirectoryNotEmptyError, NoFlushLimitError } from './errors.js'
+export { MoveOntoAncestorError } from './errors.js'
 export { DEFAULT_ROOT_KEY, DEFAULT_NO_FLUSH_LIMIT } from './constants.js'
 
 /**

@@ -7,7 +7,8 @@
  * lock, and a directory with unflushed edits written first so its entries'
  * CIDs are current; the listing then streams from a snapshot, so edits made
  * meanwhile do not show in it. `long` adds each entry's `type` and a file's
- * `fileSize`, reading each entry's root block (32 at once).
+ * `fileSize`, reading each entry's root block (32 at once). With `offline:
+ * true` every block is read offline (see `offline.ts`).
  */
 
 import * as dagPb from '@ipld/dag-pb'
@@ -16,6 +17,7 @@ import { readBlock } from '../blocks.js'
 import { checkCount } from '../unixfs/utils/options.js'
 import { engine, segments } from './core.js'
 import { DoesNotExistError } from './errors.js'
+import { offlineTarget } from './offline.js'
 import { persist } from './tree.js'
 import type { MfsCore } from './core.js'
 import type { LsOptions, MFSEntry } from './interface.js'
@@ -36,7 +38,8 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   const length = checkCount('ls', 'length', options.length)
   const prefix = names.length === 0 ? '' : `/${names.join('/')}`
 
-  const listed = await core.read(options, async (root): Promise<{ directory: DynamicDirectory } | { entry: DirectoryEntry }> => {
+  const offline = options.offline === true ? await offlineListing(core, names, path, options) : undefined
+  const listed = offline ?? await core.read(options, async (root): Promise<Listed> => {
     const { target } = await core.resolve(root, names, options)
     if (target == null) {
       throw new DoesNotExistError(`${path} does not exist`)
@@ -49,7 +52,7 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   })
 
   if ('entry' in listed) {
-    const stats = await core.peer.stat(listed.entry.cid, { signal: options.signal })
+    const stats = await core.peer.stat(listed.entry.cid, { signal: options.signal, offline: options.offline })
     const entry: MFSEntry = { cid: listed.entry.cid, name: names[names.length - 1], path: prefix, size: stats.size }
     yield options.long === true ? await long(core, entry, options) : entry
     return
@@ -80,19 +83,28 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   yield * await Promise.all(batch.map(async item => long(core, item, options)))
 }
 
+type Listed = { directory: Pick<DynamicDirectory, 'entries'> } | { entry: Pick<DirectoryEntry, 'cid'> }
+
+/** What `ls` lists, read offline (see offline.ts) */
+async function offlineListing (core: MfsCore, names: string[], path: string, options: AbortOptions): Promise<Listed> {
+  const target = await offlineTarget(core, names, path, options)
+  return target.kind === 'directory' ? { directory: target.directory } : { entry: { cid: target.cid } }
+}
+
 /** The entry with its type and, for a file, its content size, from its root block */
-async function long (core: MfsCore, entry: MFSEntry, options: AbortOptions): Promise<MFSEntry> {
+async function long (core: MfsCore, entry: MFSEntry, options: AbortOptions & { offline?: boolean }): Promise<MFSEntry> {
   return { ...entry, ...await typeOf(core, entry.cid, options) }
 }
 
-async function typeOf (core: MfsCore, cid: CID, options: AbortOptions): Promise<Pick<MFSEntry, 'type' | 'fileSize'>> {
+async function typeOf (core: MfsCore, cid: CID, options: AbortOptions & { offline?: boolean }): Promise<Pick<MFSEntry, 'type' | 'fileSize'>> {
+  const read: AbortOptions = { signal: options.signal, offline: options.offline } as AbortOptions
   if (cid.code === RAW_CODE) {
-    return { type: 'raw', fileSize: BigInt((await readBlock(core.blockstore, cid, { signal: options.signal })).byteLength) }
+    return { type: 'raw', fileSize: BigInt((await readBlock(core.blockstore, cid, read)).byteLength) }
   }
   if (cid.code !== dagPb.code) {
     return {}
   }
-  const node = dagPb.decode(await readBlock(core.blockstore, cid, { signal: options.signal }))
+  const node = dagPb.decode(await readBlock(core.blockstore, cid, read))
   if (node.Data == null) {
     return {}
   }

@@ -17,6 +17,8 @@ export async function mkdir (core: MfsCore, path: string, options: Partial<Mkdir
   const force = options.force === true
   if (names.length === 0) {
     if (parents) {
+      // changes nothing, but flushes what earlier `flush: false` calls left, as every call that flushes does
+      await core.change(options, async () => {})
       return
     }
     throw new AlreadyExistsError('/ already exists')

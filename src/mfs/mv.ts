@@ -4,12 +4,13 @@
  * moves as its opened node, unflushed edits and loaded tree included. The
  * destination must not exist unless `force` (which replaces it and, as in
  * `cp`, creates missing parents; `parents` creates them only). A directory
- * cannot move into itself.
+ * cannot move into itself, and nothing moves onto a directory that contains
+ * it (MoveOntoAncestorError): either would lose the entry.
  */
 
 import { InvalidParametersError } from '../errors.js'
 import { segments } from './core.js'
-import { DoesNotExistError } from './errors.js'
+import { DoesNotExistError, MoveOntoAncestorError } from './errors.js'
 import type { MfsCore } from './core.js'
 import type { MFSCpOptions } from './interface.js'
 
@@ -22,6 +23,10 @@ export async function mv (core: MfsCore, from: string, to: string, options: Part
   const same = source.length === destination.length && source.every((name, i) => name === destination[i])
   if (!same && source.length < destination.length && source.every((name, i) => name === destination[i])) {
     throw new InvalidParametersError(`mv: ${from} cannot move into itself`)
+  }
+  if (destination.length < source.length && destination.every((name, i) => name === source[i])) {
+    // replacing `to` would remove `from` with it: the moved entry would be lost (kubo's mv refuses it too, or moves into it)
+    throw new MoveOntoAncestorError(`mv: ${to} contains ${from}: it cannot be replaced by it`)
   }
   await core.change(options, async (tx) => {
     const found = await core.resolve(tx.root, source, options)

@@ -75,13 +75,22 @@ export function cloneNode (node: DirNode): DirNode {
   return { directory: node.directory.clone(), cid: node.cid, size: node.size, service: node.service, children: new Map(node.children), stale: new Set(node.stale) }
 }
 
-/** A call's view of the tree: copies of what it changes, swapped in when it succeeds */
+/**
+ * A call's view of the tree: copies of what it changes, swapped in when it
+ * succeeds.
+ *
+ * Copies are made per position, not per node: the same node may sit at two
+ * paths (a `cp` of a directory shares its opened sub-directories with the
+ * original), and an edit through one path must never show through the
+ * other. A position is copied once per transaction, so two edits under one
+ * directory in one call (a rename) edit the same copy.
+ */
 export class Transaction {
   root: DirNode
   /** True once the call changed something */
   changed = false
-  private readonly copies = new Map<DirNode, DirNode>()
-  private readonly own = new WeakSet<DirNode>()
+  /** This transaction's copies, each with the node it was copied from */
+  private readonly sources = new WeakMap<DirNode, DirNode>()
 
   constructor (root: DirNode) {
     this.root = root
@@ -96,7 +105,8 @@ export class Transaction {
     const steps: Step[] = []
     let parent: DirNode | undefined
     for (const { node, name } of trail) {
-      const copy = this.copyOf(node)
+      const current = parent == null ? this.root : parent.children.get(name)
+      const copy = this.own(current, node)
       if (parent == null) {
         this.root = copy
       } else {
@@ -111,16 +121,25 @@ export class Transaction {
     return steps
   }
 
-  private copyOf (node: DirNode): DirNode {
-    if (this.own.has(node)) {
-      return node
+  /**
+   * This transaction's copy of the position that holds `current` (undefined:
+   * a sub-directory its parent's copy has not opened), which the trail saw
+   * as `node`. A trail that saw another node than the position holds was
+   * resolved before an edit replaced a directory on it: editing through it
+   * would drop that edit, so it is refused.
+   */
+  private own (current: DirNode | undefined, node: DirNode): DirNode {
+    if (current != null && this.sources.has(current)) {
+      if (node !== current && node !== this.sources.get(current)) {
+        throw new Error('internal: an edit went through a directory that this call had already replaced')
+      }
+      return current
     }
-    let copy = this.copies.get(node)
-    if (copy == null) {
-      copy = cloneNode(node)
-      this.copies.set(node, copy)
-      this.own.add(copy)
+    if (current != null && current !== node) {
+      throw new Error('internal: an edit went through a directory that this call had already replaced')
     }
+    const copy = cloneNode(node)
+    this.sources.set(copy, node)
     return copy
   }
 }

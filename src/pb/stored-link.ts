@@ -12,7 +12,7 @@
 import { PB_NODE_LINKS, PB_NODE_LINKS_TAG } from './constants.js'
 import { readFields } from './fields.js'
 import { unpack } from './packed-block.js'
-import { varintAt } from './varint.js'
+import { varintAt, varintLength } from './varint.js'
 import type { PackedBlock } from './packed-block.js'
 
 /** Where the parts of one link sit in a stored block */
@@ -38,6 +38,17 @@ export function readStoredLink (block: PackedBlock, offset: number): StoredLink 
   const nameEnd = nameStart + nameLength
   const [tsize, end] = varintAt(block, nameEnd + 1)
   return { hashStart, hashEnd, nameStart, nameEnd, tsize, end }
+}
+
+/**
+ * What the link whose PBLink message starts at `offset` adds to its node's
+ * cumulative size: its PBNode Links field (tag, length, message) and its
+ * own Tsize
+ */
+export function storedLinkCost (block: PackedBlock, offset: number): number {
+  const link = readStoredLink(block, offset)
+  const length = link.end - offset
+  return 1 + varintLength(length) + length + link.tsize
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })

@@ -41,7 +41,7 @@ describe('partial enumeration over a retained shard tree', function () {
         }
         const { root, path, victimBytes } = fromOracle(hamt.nodes, victim.name)
         const minimum = minimumNodes(root, path, victimBytes, THRESHOLD).nodes
-        // near the offline minimum (issue 20's must: 1.3x + 4), and never under what any loading order needs
+        // near the offline minimum (at most 1.3x + 4), and never under what any loading order needs
         expect(store.totalGets).to.be.at.most(Math.ceil(minimum * 1.3) + 4)
         expect(store.totalGets).to.be.at.least(lowerBound(root, path, victimBytes, THRESHOLD))
         expect(store.duplicates()).to.deep.equal([])

@@ -68,7 +68,7 @@ function colliding (count: number, target: string, bits: number, prefix: string)
   return names
 }
 
-describe('size checks choose nodes by value (issue 20)', function () {
+describe('size checks choose nodes by value', function () {
   this.timeout(300_000)
 
   describe('content-named directories against the offline minimum', () => {

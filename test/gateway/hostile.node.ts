@@ -80,7 +80,7 @@ describe('gateway transport: hostile gateways', function () {
     }
     return { helia, store }
   }
-  const init = (gateways: GatewayServer[], more: DynamicDirectoryInit = {}): DynamicDirectoryInit => ({ ...SHAPE, gateways: gateways.map(g => g.url), stallTimeoutMs: 400, ...more })
+  const init = (gateways: GatewayServer[], more: DynamicDirectoryInit = {}): DynamicDirectoryInit => ({ ...SHAPE, gateways: gateways.map(g => g.url), stallTimeoutMs: 1_000, ...more })
   /** A gateway with `fault`, which serves the root honestly, so that the client asks it for CARs */
   const serve = async (fault: GatewayFault): Promise<GatewayServer> => {
     const server = await startGateway(tree.store, fault, [tree.root])

@@ -123,7 +123,7 @@ describe('hostile blocks and trees', function () {
      * session does the same; a plain `MemoryBlockstore` does not verify. A
      * block that is valid at its place (an older version of the same
      * sub-shard) cannot be told apart by what it says, so the library checks
-     * every block's bytes against its CID itself (issue 17).
+     * every block's bytes against its CID itself.
      */
     it('a stale but well-placed sub-shard is refused by its hash, whatever the blockstore', async () => {
       const f = await Forge.of(256)

@@ -108,4 +108,51 @@ suite('mfs: the same root CIDs as kubo\'s ipfs files (kubo v0.43.1 CLI, offline 
     await fs.rm('/c', { recursive: true })
     expect((await fs.flush()).toString()).to.equal(root())
   })
+
+  it('mv onto a directory that holds the source, or into itself: kubo refuses, moves into it, or drops the source; mfs() refuses and keeps all', async () => {
+    const tryIpfs = (...args: string[]): boolean => spawnSync(bin as string, args, { env: { ...process.env, IPFS_PATH: repo }, encoding: 'utf8' }).status === 0
+    const names = (path: string): string[] => ipfs('files', 'ls', path).split('\n').filter(Boolean).sort()
+    const dir = await mkdtemp(join(tmpdir(), 'kubo-files-'))
+    await writeFile(join(dir, 'x'), 'x\n')
+    await writeFile(join(dir, 'y'), 'y\n')
+    const [x, y] = ipfs('add', '-q', '--cid-version', '1', '--raw-leaves', join(dir, 'x'), join(dir, 'y')).split('\n')
+    await rm(dir, { recursive: true, force: true })
+    const kuboSetup = (): void => {
+      tryIpfs('files', 'rm', '-r', '/dir')
+      ipfs('files', 'mkdir', '-p', '/dir/sub')
+      ipfs('files', 'cp', `/ipfs/${x}`, '/dir/sub/x')
+      ipfs('files', 'cp', `/ipfs/${y}`, '/dir/y')
+    }
+
+    const { blockstore, datastore } = setup()
+    const fs = mfs({ blockstore, datastore }, { shardSplitThresholdBytes: 1024 })
+    for (const file of ['/a', '/h']) {
+      tryIpfs('files', 'rm', '-r', file)
+    }
+    kuboSetup()
+    await fs.mkdir('/dir/sub', { parents: true })
+    await fs.cp(await unixfs({ blockstore }).addBytes(new TextEncoder().encode('x\n')), '/dir/sub/x')
+    await fs.cp(await unixfs({ blockstore }).addBytes(new TextEncoder().encode('y\n')), '/dir/y')
+    const before = (await fs.flush()).toString()
+    expect(ipfs('files', 'stat', '--hash', '/dir')).to.equal((await fs.stat('/dir')).cid.toString())
+
+    // kubo moves into an existing directory under the source's name, which exists here: refused
+    for (const [from, to] of [['/dir/sub', '/dir'], ['/dir/y', '/dir'], ['/dir/sub/x', '/dir/sub']]) {
+      kuboSetup()
+      expect(tryIpfs('files', 'mv', from, to), `kubo: files mv ${from} ${to}`).to.equal(false)
+      await expect(fs.mv(from, to, { force: true })).to.eventually.be.rejected.with.property('name', 'MoveOntoAncestorError')
+    }
+    // kubo moves x into /dir as /dir/x; for mfs() the destination is the new path, which holds the source
+    kuboSetup()
+    expect(tryIpfs('files', 'mv', '/dir/sub/x', '/dir')).to.equal(true)
+    expect(names('/dir')).to.deep.equal(['sub', 'x', 'y'])
+    await expect(fs.mv('/dir/sub/x', '/dir', { force: true })).to.eventually.be.rejected.with.property('name', 'MoveOntoAncestorError')
+    // kubo links /dir under itself, fails, and has dropped /dir from the root by then
+    kuboSetup()
+    expect(tryIpfs('files', 'mv', '/dir', '/dir/sub/z')).to.equal(false)
+    expect(tryIpfs('files', 'stat', '/dir')).to.equal(false)
+    await expect(fs.mv('/dir', '/dir/sub/z', { parents: true })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+
+    expect((await fs.flush()).toString()).to.equal(before)
+  })
 })

@@ -1,11 +1,14 @@
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
+import { createHeliaLight } from 'helia'
 import { dynamicDirectory, withDynamicDirectory } from '../../src/index.js'
 import { CountingBlockstore, toBytes } from '../fixtures/counting-blockstore.js'
 import { asciiEntries, randomFor } from '../fixtures/entries.js'
 import { importerDirectory } from '../fixtures/importer.js'
-import { connect, createNode, stopAll } from '../fixtures/nodes.js'
-import type { DirectoryEntry } from '../../src/index.js'
+import { connect, createNode, loopbackLibp2pOptions, stopAll } from '../fixtures/nodes.js'
+import type { DirectoryEntry, HeliaWithDirectories } from '../../src/index.js'
 import type { TestNode } from '../fixtures/nodes.js'
 import type { CID } from 'multiformats/cid'
 
@@ -113,6 +116,85 @@ describe('withDynamicDirectory on two libp2p nodes', function () {
       result = await helia.directories.rm(root, victim.name)
     }
     expect(result.toString()).to.equal(expected.toString())
+  })
+})
+
+describe('withDynamicDirectory composed as the README composes it', function () {
+  this.timeout(120_000)
+
+  let a: TestNode | undefined
+  let b: HeliaWithDirectories<TestNode> | TestNode | undefined
+
+  afterEach(async () => {
+    await stopAll(a, b)
+    a = b = undefined
+  })
+
+  it('wraps a node before its start, and edits and lists over Bitswap before and after a restart', async () => {
+    // one directory a life, so that each life fetches its shards from A
+    const memory = new MemoryBlockstore()
+    const lives = []
+    for (const life of ['first', 'after a restart']) {
+      const entries = asciiEntries(6_000, `readme-${lives.length}-`)
+      lives.push({ life, entries, root: await importerDirectory(entries, {}, memory) })
+    }
+    a = await createNode({ blockstore: memory })
+
+    // the README's line: withLibp2pLight's `libp2p` getter throws until the node starts
+    const helia = withDynamicDirectory(withBitswap(withLibp2pLight(createHeliaLight(), loopbackLibp2pOptions())))
+    b = helia
+    await expect(helia.directories.rm(lives[0].root, lives[0].entries[0].name)).to.eventually.be.rejected.with.property('name', 'NotStartedError')
+    await helia.start()
+
+    /** Listeners of libp2p's `peer:connect` while the node runs */
+    let listeners: number | undefined
+    for (const { life, entries, root } of lives) {
+      await connect(helia, a)
+      listeners ??= helia.libp2p.listenerCount('peer:connect')
+      // one listener a life: the stop took the first one off, the start put one back
+      expect(helia.libp2p.listenerCount('peer:connect')).to.equal(listeners, life)
+
+      const victim = entries[1234]
+      const [added] = asciiEntries(1, 'added-')
+      let cid = await helia.directories.rm(root, victim.name)
+      cid = await helia.directories.cp(added.cid, cid, added.name, { size: added.size })
+      const expected = [...entries.filter(entry => entry !== victim), added]
+      expect(cid.toString()).to.equal((await importerDirectory(expected)).toString(), life)
+
+      const listed: string[] = []
+      for await (const entry of helia.directories.ls(cid)) {
+        listed.push(entry.name)
+      }
+      expect(listed.sort()).to.deep.equal(expected.map(entry => entry.name).sort(), life)
+      expect(await helia.directories.stat(cid)).to.include({ shape: 'hamt', knownEntries: expected.length, sizeExact: true })
+
+      await helia.stop()
+      expect(helia.libp2p.listenerCount('peer:connect')).to.equal(listeners - 1, `${life}: stopped`)
+      await expect(helia.directories.rm(root, victim.name)).to.eventually.be.rejected.with.property('name', 'NotStartedError')
+      await helia.start()
+    }
+  })
+
+  it('wrapped inside withLibp2pLight, hears peer:connect from its first start on, once a life', async () => {
+    // withBitswap's type drops what the node had: the directories are the inner node's
+    const inner = withDynamicDirectory(createHeliaLight())
+    const helia = withBitswap(withLibp2pLight(inner, loopbackLibp2pOptions()))
+    b = helia
+    const plain = withBitswap(withLibp2pLight(createHeliaLight(), loopbackLibp2pOptions()))
+    a = plain
+
+    await Promise.all([helia.start(), plain.start()])
+    // libp2p's own listeners, and the mixin's one
+    const listeners = plain.libp2p.listenerCount('peer:connect') + 1
+    for (const life of ['first', 'after a restart']) {
+      expect(helia.libp2p.listenerCount('peer:connect')).to.equal(listeners, life)
+      await helia.stop()
+      expect(helia.libp2p.listenerCount('peer:connect')).to.equal(listeners - 1, `${life}: stopped`)
+      await helia.start()
+    }
+    const [entry] = asciiEntries(1)
+    const cid = await inner.directories.cp(entry.cid, await inner.directories.create().flush(), entry.name, { size: entry.size })
+    expect(cid.toString()).to.equal((await importerDirectory([entry])).toString())
   })
 })
 

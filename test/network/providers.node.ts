@@ -172,7 +172,7 @@ describe('network: a HAMT whose shard blocks are split between two providers, on
     // A2 holds blocks on every level below the root, and each level waits for
     // its parent: at least one 200 ms round trip per level. A listing that
     // waited for each burst's slowest block would pay one per burst instead:
-    // with bursts of the default fetchBudget (32), 30 bursts, 6 s.
+    // with bursts of 32 blocks, 30 bursts, 6 s.
     const floorMs = levels.length * SLOW_MS
     const burstsMs = Math.ceil((blocks - 1) / 32) * SLOW_MS
     const lateMs = slow.listMs - fast.listMs

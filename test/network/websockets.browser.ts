@@ -91,54 +91,57 @@ function plain (entries: DirectoryEntry[]): Array<{ name: string, cid: string, s
   return [...entries].sort(byName).map(({ name, cid, size }) => ({ name, cid: cid.toString(), size }))
 }
 
-describe('browser: a browser Helia node edits a Node peer\'s HAMT over WebSockets', function () {
-  this.timeout(180_000)
+/** Registers the specs; test/browser.ts calls it (a bare import of a module without side effects is dropped from the bundle) */
+export function websocketsSpecs (): void {
+  describe('browser: a browser Helia node edits a Node peer\'s HAMT over WebSockets', function () {
+    this.timeout(180_000)
 
-  let env: BrowserPeerEnv
-  let node: BrowserNode | undefined
+    let env: BrowserPeerEnv
+    let node: BrowserNode | undefined
 
-  before(() => {
-    env = peerEnv()
+    before(() => {
+      env = peerEnv()
+    })
+
+    beforeEach(async () => {
+      node = await browserNode(env.BROWSER_PEER_ADDR)
+    })
+
+    afterEach(async () => {
+      await node?.stop()
+      node = undefined
+    })
+
+    it('a cold delete gives the importer\'s CID', async () => {
+      if (node == null) {
+        throw new Error('no node')
+      }
+
+      const entries = randomEntries(BROWSER_PEER_ENTRIES, BROWSER_PEER_SEED)
+      const directory = await dynamicDirectory(node).open(CID.parse(env.BROWSER_PEER_ROOT))
+      expect(directory.shape).to.equal('hamt')
+
+      expect(await directory.delete(entries[BROWSER_PEER_VICTIM].name, { signal: AbortSignal.timeout(120_000) })).to.equal(true)
+      const cid = await directory.flush()
+
+      expect(cid.toString()).to.equal(env.BROWSER_PEER_AFTER_DELETE)
+      expect(directory.shape).to.equal('hamt')
+      // partial: the delete proved the size over the threshold without the whole tree
+      expect(directory.stats.sizeExact).to.equal(false)
+      expect(directory.stats.fetchedBlocks).to.be.greaterThan(1)
+    })
+
+    it('a full listing returns every entry', async () => {
+      if (node == null) {
+        throw new Error('no node')
+      }
+
+      const directory = await dynamicDirectory(node).open(CID.parse(env.BROWSER_PEER_ROOT))
+      const listed = await collect(directory)
+
+      expect(listed).to.have.lengthOf(BROWSER_PEER_ENTRIES)
+      expect(plain(listed)).to.deep.equal(plain(randomEntries(BROWSER_PEER_ENTRIES, BROWSER_PEER_SEED)))
+      expect(directory.stats.sizeExact).to.equal(true)
+    })
   })
-
-  beforeEach(async () => {
-    node = await browserNode(env.BROWSER_PEER_ADDR)
-  })
-
-  afterEach(async () => {
-    await node?.stop()
-    node = undefined
-  })
-
-  it('a cold delete gives the importer\'s CID', async () => {
-    if (node == null) {
-      throw new Error('no node')
-    }
-
-    const entries = randomEntries(BROWSER_PEER_ENTRIES, BROWSER_PEER_SEED)
-    const directory = await dynamicDirectory(node).open(CID.parse(env.BROWSER_PEER_ROOT))
-    expect(directory.shape).to.equal('hamt')
-
-    expect(await directory.delete(entries[BROWSER_PEER_VICTIM].name, { signal: AbortSignal.timeout(120_000) })).to.equal(true)
-    const cid = await directory.flush()
-
-    expect(cid.toString()).to.equal(env.BROWSER_PEER_AFTER_DELETE)
-    expect(directory.shape).to.equal('hamt')
-    // partial: the delete proved the size over the threshold without the whole tree
-    expect(directory.stats.sizeExact).to.equal(false)
-    expect(directory.stats.fetchedBlocks).to.be.greaterThan(1)
-  })
-
-  it('a full listing returns every entry', async () => {
-    if (node == null) {
-      throw new Error('no node')
-    }
-
-    const directory = await dynamicDirectory(node).open(CID.parse(env.BROWSER_PEER_ROOT))
-    const listed = await collect(directory)
-
-    expect(listed).to.have.lengthOf(BROWSER_PEER_ENTRIES)
-    expect(plain(listed)).to.deep.equal(plain(randomEntries(BROWSER_PEER_ENTRIES, BROWSER_PEER_SEED)))
-    expect(directory.stats.sizeExact).to.equal(true)
-  })
-})
+}

@@ -8,7 +8,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { randomFor } from '../../../dist/test/fixtures/entries.js'
 import type { BenchContext } from './context.js'
 import type { Client } from './two-nodes.js'
-import type { DirectoryEntry } from '../../../dist/src/index.js'
+import type { DirectoryEntry } from 'helia-dynamic-directory'
 import type { CID } from 'multiformats/cid'
 
 /** One call of a chain: remove an entry, or link one back in */

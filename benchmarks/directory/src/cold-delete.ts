@@ -3,8 +3,8 @@
  * and the new root written, timed together (the root fetch included).
  */
 
-import { dynamicDirectory } from '../../../dist/src/index.js'
-import type { DirectoryStats, DynamicDirectoryInit } from '../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
+import type { DirectoryStats, DynamicDirectoryInit } from 'helia-dynamic-directory'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

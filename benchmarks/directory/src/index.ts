@@ -2,10 +2,9 @@
  * Benchmarks: `npm run bench` at the repository root (builds the library,
  * then this package, then runs `node --expose-gc dist/index.js` here).
  *
- * Prints markdown tables on stdout (progress goes to stderr) and writes the
- * same as JSON and markdown under results/: `latest.json` and the tables in
- * README.md for a full run, `partial-<scenarios>.json` and `.md` when only
- * some ran.
+ * Prints markdown tables on stdout (progress goes to stderr), and writes
+ * each scenario that ran to the end under results/ as `<scenario>.md` and
+ * `<scenario>.json`, replacing its last run.
  *
  * Choose scenarios with `BENCH=list,memory` or as arguments
  * (`npm run bench -- delete-one collapse`), and the networks with
@@ -14,7 +13,7 @@
  * its providers).
  */
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, platform, release, totalmem } from 'node:os'
 import { createContext } from './context.js'
 import { canCollect } from './gc.js'
@@ -25,6 +24,7 @@ import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
 import { gatewayScenario } from './scenarios/gateway.js'
+import { kuboClientScenario } from './scenarios/kubo-client.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
 import { mfsScenario } from './scenarios/mfs.js'
@@ -52,6 +52,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   providers: providersScenario,
   scale: scaleScenario,
   mfs: mfsScenario,
+  'kubo-client': kuboClientScenario,
   gateway: gatewayScenario
 }
 
@@ -77,20 +78,6 @@ function selectedModes (): Mode[] {
     }
   }
   return asked as Mode[]
-}
-
-const RESULTS_START = '<!-- results: written by a full run -->'
-const RESULTS_END = '<!-- end of results -->'
-
-/** Puts `markdown` between the README's results markers */
-async function writeResults (readme: URL, markdown: string): Promise<void> {
-  const text = await readFile(readme, 'utf8')
-  const start = text.indexOf(RESULTS_START)
-  const end = text.indexOf(RESULTS_END)
-  if (start < 0 || end < start) {
-    throw new Error(`README.md has no "${RESULTS_START}" ... "${RESULTS_END}" section`)
-  }
-  await writeFile(readme, `${text.slice(0, start + RESULTS_START.length)}\n\n${markdown.replace(/^# .*\n\n/, '')}\n\n${text.slice(end)}`)
 }
 
 async function main (): Promise<number> {
@@ -158,18 +145,14 @@ async function main (): Promise<number> {
   }
   process.stdout.write(`_total: ${(totalMs / 1000).toFixed(1)} s_\n`)
 
-  const full = names.length === Object.keys(SCENARIOS).length && modes.length === 2
-  const base = full ? 'latest' : `partial-${names.join('+')}${modes.length === 2 ? '' : `-${modes.join('+')}`}`
+  // each scenario that ran to the end replaces its own latest results; a failed one keeps the last good run's
   const dir = new URL('../results/', import.meta.url)
   await mkdir(dir, { recursive: true })
-  await writeFile(new URL(`${base}.json`, dir), JSON.stringify({ environment, totalMs, incidents, results }, null, 2) + '\n')
-  const markdown = [header, ...results.flatMap(result => [...result.tables.map(renderTable), `_${result.scenario}: ${(result.ms / 1000).toFixed(1)} s_`]), ...(incidentsText === '' ? [] : [incidentsText]), `_total: ${(totalMs / 1000).toFixed(1)} s_`].join('\n\n')
-  if (full) {
-    await writeResults(new URL('../README.md', import.meta.url), markdown)
-    process.stderr.write('wrote results/latest.json and the tables in README.md\n')
-  } else {
-    await writeFile(new URL(`${base}.md`, dir), markdown + '\n')
-    process.stderr.write(`wrote results/${base}.json and ${base}.md\n`)
+  for (const result of results.filter(result => result.error == null)) {
+    const markdown = [header.replace(/^- scenarios: .*$/m, `- scenario: ${result.scenario}; networks: ${environment.networks.join(', ')}`), ...result.tables.map(renderTable), `_${result.scenario}: ${(result.ms / 1000).toFixed(1)} s_`].join('\n\n')
+    await writeFile(new URL(`${result.scenario}.md`, dir), markdown + '\n')
+    await writeFile(new URL(`${result.scenario}.json`, dir), JSON.stringify({ environment: { ...environment, scenarios: [result.scenario] }, incidents, result }, null, 2) + '\n')
+    process.stderr.write(`wrote results/${result.scenario}.md and .json\n`)
   }
 
   return failed ? 1 : 0

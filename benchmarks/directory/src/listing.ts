@@ -8,7 +8,7 @@ import { blockKey, toBytes } from '../../../dist/test/fixtures/counting-blocksto
 import { readShard } from '../../../dist/test/fixtures/tree-oracle.js'
 import { round } from './table.js'
 import type { Row } from './table.js'
-import type { DirectoryEntry } from '../../../dist/src/index.js'
+import type { DirectoryEntry } from 'helia-dynamic-directory'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

@@ -18,13 +18,13 @@ import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { dynamicDirectory } from '../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { buildHamt } from './context.js'
 import { levelFloor, timeListing } from './listing.js'
 import { startHeliaChild } from './providers.js'
 import { onFreshClient } from './two-nodes.js'
 import type { Client } from './two-nodes.js'
-import type { DynamicDirectoryInit } from '../../../dist/src/index.js'
+import type { DynamicDirectoryInit } from 'helia-dynamic-directory'
 
 const count = Number(process.argv[2] ?? 50_000)
 const init: DynamicDirectoryInit = JSON.parse(process.env.PROFILE_INIT ?? '{}')

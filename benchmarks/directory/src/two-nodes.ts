@@ -48,6 +48,8 @@ export interface Provider {
   connect(node: TestNode, mode: Mode, options?: AbortOptions): Promise<PeerId>
   /** Blocks the provider has served so far, where it can tell */
   served(): Promise<number | null>
+  /** Its multiaddr through the proxy, for clients that are not Helia nodes (a provider in another process) */
+  proxiedAddress?: string
   close(): Promise<void>
 }
 
@@ -92,6 +94,7 @@ export async function remoteProvider (label: string, address: string, served: ()
 
   return {
     label,
+    proxiedAddress: proxied.toString(),
     connect: async (from, mode, options = {}) => {
       const signal = AbortSignal.any([AbortSignal.timeout(20_000), ...(options.signal == null ? [] : [options.signal])])
       const connection = await from.libp2p.dial(mode === 'proxy' ? proxied : direct, { signal })

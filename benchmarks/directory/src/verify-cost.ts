@@ -1,5 +1,5 @@
 /**
- * What verifying block bytes against their CID (issue 17) costs a listing:
+ * What verifying block bytes against their CID costs a listing:
  * `node dist/bench/verify-cost.js` (after `npm run build`).
  *
  * Builds a 50,000-entry HAMT with the importer in a memory blockstore, then
@@ -11,7 +11,7 @@
  */
 
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { toBytes } from '../../../dist/test/fixtures/counting-blockstore.js'
 import { asciiEntries } from '../../../dist/test/fixtures/entries.js'
 import { importerDirectory } from '../../../dist/test/fixtures/importer.js'

@@ -5,7 +5,7 @@
  */
 
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { benchEntries } from '../context.js'
 import { collectGarbage } from '../gc.js'

@@ -6,7 +6,7 @@
  * again.
  */
 
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { canonicalAfter, planChain, runChain } from '../chained-calls.js'
 import { onFreshClient } from '../two-nodes.js'
 import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, ratioRow, unixfsOn } from './common.js'

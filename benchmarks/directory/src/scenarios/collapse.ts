@@ -19,10 +19,10 @@ import { linksBytes, randomFor } from '../../../../dist/test/fixtures/entries.js
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { onFreshClient } from '../two-nodes.js'
 import { LIBRARY, NETWORK_COLUMNS, UNIXFS, networkRow, openLibrary, ratioRow, unixfsOn } from './common.js'
-import type { DirectoryEntry } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
 import type { Client } from '../two-nodes.js'
+import type { DirectoryEntry } from 'helia-dynamic-directory'
 import type { CID } from 'multiformats/cid'
 
 export const COLLAPSE_ENTRIES = 10_000

@@ -4,11 +4,11 @@
  */
 
 import { unixfs } from '@helia/unixfs'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { modeLabel } from '../two-nodes.js'
-import type { Directory, DynamicDirectoryInit } from '../../../../dist/src/index.js'
 import type { Row } from '../table.js'
 import type { Client, Mode, Phase } from '../two-nodes.js'
+import type { Directory, DynamicDirectoryInit } from 'helia-dynamic-directory'
 import type { CID } from 'multiformats/cid'
 
 export const LIBRARY = 'helia-dynamic-directory'

@@ -17,7 +17,7 @@
 
 import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import * as dagPb from '@ipld/dag-pb'
-import { unixfs } from '../../../../dist/src/index.js'
+import { unixfs } from 'helia-dynamic-directory'
 import { toBytes } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { canonicalAfter, chainTime, planChain, putSources, runChain } from '../chained-calls.js'
 import { timeListing } from '../listing.js'

@@ -15,7 +15,7 @@
  * `BENCH_GATEWAY_SIZES=10000,100000` (the default) chooses the sizes.
  */
 
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { createNode, stopAll } from '../../../../dist/test/fixtures/nodes.js'
 import { startKuboDaemon } from '../kubo-daemon.js'
 import { kuboBinary, startProxyProcess } from '../providers.js'

@@ -6,13 +6,13 @@
  * the retained shard tree alone, whatever the blockstore holds.
  */
 
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { canCollect, collectGarbage } from '../gc.js'
 import { modeLabel, onFreshClient } from '../two-nodes.js'
 import { LIBRARY } from './common.js'
-import type { Directory, DirectoryEntry } from '../../../../dist/src/index.js'
 import type { BenchContext } from '../context.js'
 import type { Row, Table } from '../table.js'
+import type { Directory, DirectoryEntry } from 'helia-dynamic-directory'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

@@ -19,7 +19,7 @@
  */
 
 import { unixfs } from '@helia/unixfs'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { chainTime, planChain, putSources, runChain } from '../chained-calls.js'
 import { coldDelete } from '../cold-delete.js'
 import { FLOOR, levelFloor, timeListing } from '../listing.js'

@@ -18,7 +18,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { unixfs } from '@helia/unixfs'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { THRESHOLD, coldDelete, contentTree, goals, middleName, minimumFor } from '../../../../dist/test/fixtures/cold-delete.js'
 import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
@@ -162,7 +162,7 @@ export function modelled (ctx: Pick<BenchContext, 'log'>, points: Point[]): Tabl
     columns: ['model', 'entries', 'nodes built', 'level-1 built', 'minimum', ...SCALE_BUDGETS.map(b => `budget ${b}`), 'worst ratio', 'within 1.15x'],
     rows,
     notes: [
-      'test/fixtures/shape-model.ts: the engine\'s hash and layout rule over generated names, each node\'s entry bytes and importer Tsize, no blocks; the same selection code as the loader (src/enumerate/select.ts) through a shape-only view. "hashed names": murmur3 of the names, as the engine; "drawn hashes": seeded uniform 64-bit draws standing in for murmur3 (the 10^6 rows show both agree). Only the richest level-1 subtrees (and the victim\'s) are built; the minimum\'s k and every subtree the selection opens are checked to be among them.',
+      'test/fixtures/shape-model.ts: the engine\'s hash and layout rule over generated names, each node\'s entry bytes and importer Tsize, no blocks; the same selection code as the loader (src/enumerate/burst-plan.ts, value-samples.ts, candidate-pool.ts) through a shape-only view. "hashed names": murmur3 of the names, as the engine; "drawn hashes": seeded uniform 64-bit draws standing in for murmur3 (the 10^6 rows show both agree). Only the richest level-1 subtrees (and the victim\'s) are built; the minimum\'s k and every subtree the selection opens are checked to be among them.',
       'Defaults: names file-NNNNNNN.txt (as many digits as N needs, at least 7), threshold 262144, fanout 256; the variants change one thing at 10^7. Hashed rows at 10^4 and 10^5 give the same blocks and rounds as the measured table, which checks the model.'
     ]
   }

@@ -25,7 +25,7 @@
 
 import { unixfs } from '@helia/unixfs'
 import { MemoryBlockstore } from 'blockstore-core/memory'
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { CountingBlockstore, toBytes } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { randomFor } from '../../../../dist/test/fixtures/entries.js'
 import { startLatencyProxy } from '../../../../dist/test/fixtures/latency-proxy.js'

@@ -10,10 +10,10 @@ import { blockKey, toBytes } from '../../../../dist/test/fixtures/counting-block
 import { cidOf } from '../../../../dist/test/fixtures/entries.js'
 import { importerDirectory } from '../../../../dist/test/fixtures/importer.js'
 import { readTree } from '../../../../dist/test/fixtures/tree-oracle.js'
-import type { DirectoryEntry } from '../../../../dist/src/index.js'
 import type { ImporterDirectoryOptions } from '../../../../dist/test/fixtures/importer.js'
 import type { OracleNode } from '../../../../dist/test/fixtures/tree-oracle.js'
 import type { AbortOptions } from '@libp2p/interface'
+import type { DirectoryEntry } from 'helia-dynamic-directory'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

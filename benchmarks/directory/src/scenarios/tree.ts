@@ -28,7 +28,7 @@
  * trip's worth of waste over Bitswap.
  */
 
-import { dynamicDirectory } from '../../../../dist/src/index.js'
+import { dynamicDirectory } from 'helia-dynamic-directory'
 import { CountingBlockstore } from '../../../../dist/test/fixtures/counting-blockstore.js'
 import { canCollect, collectGarbage, loadedHeap } from '../gc.js'
 import { ratio, since, verdict } from '../table.js'
