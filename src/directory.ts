@@ -220,7 +220,7 @@ export class DynamicDirectory implements Directory {
       }
       const version = this.state
       const hash = hashName(name)
-      await this.loader.loadPath(version, hash, request)
+      await this.loader.loadPath(version, name, hash, request)
       const previous = findEntry(version.root, name, hash)
       const delta = this.entryBytes(name, value) - (previous == null ? 0 : this.entryBytes(name, previous))
       if (delta < 0) {
@@ -251,6 +251,7 @@ export class DynamicDirectory implements Directory {
       const goal: LoadGoal = {
         ...this.stillOver(version, expected),
         entryBytes: guess,
+        name,
         path: hash,
         holds: () => removed() === 0 || this.isOver(version.root.bytes + removed())
       }
@@ -292,6 +293,7 @@ export class DynamicDirectory implements Directory {
         signal: requestSignal(this.env.lifecycle, op.signal),
         window: this.config.listWindow,
         keep: this.env.retainNodes,
+        origin: this.loader.origin,
         onProgress: options.onProgress
       })
       for await (const entry of listing) {
@@ -342,7 +344,7 @@ export class DynamicDirectory implements Directory {
     }
     const version = this.state
     const hash = hashName(name)
-    await this.loader.loadPath(version, hash, request)
+    await this.loader.loadPath(version, name, hash, request)
     return findEntry(version.root, name, hash)
   }
 

@@ -138,3 +138,19 @@ export class FetchStalledError extends Error {
     super(message, options)
   }
 }
+
+/**
+ * A trustless gateway's answer could not be used: an HTTP error, a stall, a
+ * body that is not what was asked for, or a block that does not hash to its
+ * CID. The request moves to the next gateway, then to the blockstore
+ * (Bitswap); callers see this error only in logs and as a `cause`.
+ */
+export class GatewayError extends Error {
+  static name = 'GatewayError'
+  /** Always `'GatewayError'`: match on it, not on the message */
+  name = 'GatewayError'
+
+  constructor (message = 'The gateway failed', options?: ErrorOptions) {
+    super(message, options)
+  }
+}

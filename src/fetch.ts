@@ -29,6 +29,10 @@
  * hung up mid-listing); without it, only the callers' signals bound a wait.
  * Failures are typed: the caller's abort reason, a BlockVerificationError
  * (see `verify.ts`), a FetchStalledError, or a BlockFetchError.
+ *
+ * A `source` (the trustless gateways, see `gateway/`) is asked for each
+ * block before the blockstore; when it has no answer, the blockstore
+ * (Bitswap) is read, with the stall bound counted afresh.
  */
 
 import { logger } from '@libp2p/logger'
@@ -53,6 +57,21 @@ export interface FetchOptions {
   skip?(): boolean
 }
 
+/** What a walk or a path load is about to ask for: a source may fetch it in one response */
+export type StreamRequest =
+  /** Every shard node of the HAMT under `root` */
+  | { scope: 'entity', root: CID, covers: CID[] }
+  /** The shard nodes on `name`'s path in the HAMT under `root` */
+  | { scope: 'block', root: CID, name: string, covers: CID[] }
+
+/** Asked for each block before the blockstore */
+export interface BlockSource {
+  /** The block's bytes, checked against its CID's multihash and stored in the blockstore; undefined to read the blockstore instead */
+  get(cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined>
+  /** The blocks in `covers` (and what they link to) will be asked for next; the returned function says they are no longer wanted */
+  expect(request: StreamRequest, signal: AbortSignal): () => void
+}
+
 export interface BlockFetcherInit {
   /** The most requests a caller waits on that are on the wire at once; as many more may be left to land with no caller */
   limit: number
@@ -60,6 +79,8 @@ export interface BlockFetcherInit {
   refetchTimeoutMs: number
   /** Fail every request on the wire once none has landed for this long; undefined: never */
   stallTimeoutMs?: number
+  /** Asked before the blockstore */
+  source?: BlockSource
 }
 
 interface Request {
@@ -105,12 +126,21 @@ export class BlockFetcher {
   /** When a request last landed, or was sent with none on the wire */
   private progressAt = 0
   private stallTimer?: ReturnType<typeof setTimeout>
+  private readonly source?: BlockSource
+  /** Requests the source is answering: its own stall bound applies to them */
+  private withSource = 0
 
   constructor (blockstore: BlockReader, init: BlockFetcherInit) {
     this.blockstore = blockstore
     this.limit = init.limit
     this.refetchTimeoutMs = init.refetchTimeoutMs
     this.stallTimeoutMs = init.stallTimeoutMs
+    this.source = init.source
+  }
+
+  /** Tells the source what is about to be asked for; the returned function ends that */
+  expect (request: StreamRequest, signal: AbortSignal): () => void {
+    return this.source?.expect(request, signal) ?? (() => {})
   }
 
   /**
@@ -305,8 +335,9 @@ export class BlockFetcher {
         return
       }
       const quiet = performance.now() - this.progressAt
-      if (quiet < limit) {
-        this.stallTimer = setTimeout(check, limit - quiet)
+      if (quiet < limit || this.withSource > 0) {
+        // a request the source is answering is bounded by the source's own stall bound
+        this.stallTimer = setTimeout(check, quiet < limit ? limit - quiet : limit)
         return
       }
       this.cancelAll(new FetchStalledError(`No block has arrived for ${Math.round(quiet)} ms with ${this.requests.size} requests on the wire (stallTimeoutMs ${limit}): the providers have gone quiet`))
@@ -317,6 +348,23 @@ export class BlockFetcher {
   private async read (cid: CID, key: string, signal: AbortSignal): Promise<Uint8Array> {
     const deadline = this.cancelled.has(key) ? AbortSignal.timeout(this.refetchTimeoutMs) : undefined
     try {
+      let found: Uint8Array | undefined
+      if (this.source != null) {
+        this.withSource++
+        try {
+          found = await this.source.get(cid, { signal })
+        } finally {
+          this.withSource--
+        }
+      }
+      if (found != null) {
+        // the source hashed it against its CID before it answered
+        return found
+      }
+      if (this.source != null) {
+        // the source had no answer: the blockstore gets the whole stall bound
+        this.progressAt = performance.now()
+      }
       const bytes = await readBlock(this.blockstore, cid, { signal: deadline == null ? signal : AbortSignal.any([signal, deadline]) })
       this.cancelled.delete(key)
       return bytes

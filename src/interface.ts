@@ -98,7 +98,10 @@ export interface DirectoryInit {
    * bound but the caller's signal: the request stays wanted, and a provider
    * that comes back (a redial) answers it, so the call resumes where it was.
    * The bound counts from the last block that arrived, not per block: a slow
-   * but steady peer never trips it.
+   * but steady peer never trips it. With `gateways`, it also bounds each
+   * gateway request (20 s when unset): one that brings no usable block for
+   * this long moves to the next gateway, then to the blockstore, which then
+   * gets the whole bound afresh.
    *
    * @default undefined (no bound: the caller's signal bounds a wait)
    */
@@ -139,6 +142,25 @@ export interface DynamicDirectoryInit extends DirectoryInit {
    * @default cacheNodes
    */
   prefetchNodes?: number
+
+  /**
+   * Trustless HTTP gateways (ipfs/specs `trustless-gateway.md`) to fetch
+   * blocks from before the blockstore (Bitswap), as base URLs
+   * (`https://trustless-gateway.link`, `http://127.0.0.1:8080`): loopback and
+   * `http:` gateways are used when named here. A listing of a HAMT is one
+   * `?format=car&dag-scope=entity` response, a name's path (delete, lookup,
+   * set) one `?format=car&dag-scope=block` response, and any other block one
+   * `?format=raw` response, all streamed and checked: a block is accepted
+   * only if it hashes to its CID and a verified block (or the caller) names
+   * it. Every accepted block is put into the blockstore. A gateway that
+   * fails, stalls (`stallTimeoutMs`, or 20 s when unset, without progress)
+   * or sends a wrong block passes the request to the next, and after the
+   * last, to the blockstore. Only directories a gateway served are asked of
+   * gateways as CARs. Uses `fetch` only: the same in Node and browsers.
+   *
+   * @default [] (no gateways: every block through the blockstore)
+   */
+  gateways?: string[]
 }
 
 /**

@@ -16,11 +16,14 @@ import { TreeCache } from './cache.js'
 import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
 import { BlockFetcher } from './fetch.js'
+import { gatewaySource } from './gateway/source.js'
 import { Joined } from './joined.js'
 import { assertValidName } from './names.js'
 import { EDIT_OPTIONS, checkNodeCount, resolveConfig } from './options.js'
 import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv } from './directory.js'
+import type { BlockSource } from './fetch.js'
+import type { BlockChecker } from './gateway/source.js'
 import type { ShardLink } from './hamt/shard.js'
 import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
 import type { Lifecycle } from './signals.js'
@@ -51,14 +54,16 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private controller: AbortController
   private readonly opening = new Joined<DynamicDirectory>()
 
-  constructor (blockstore: BlockReader & BlockWriter, init: DynamicDirectoryInit = {}, options: { started: boolean } = { started: true }) {
-    const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, ...directoryInit } = init
+  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean, source?: BlockSource } = { started: true }) {
+    const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, gateways = [], ...directoryInit } = init
     checkNodeCount('cacheNodes', cacheNodes)
     checkNodeCount('prefetchNodes', prefetchNodes)
     const config = resolveConfig(directoryInit)
     this.blockstore = blockstore
     this.init = directoryInit
-    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs })
+    // a caller that reads blocks beside the engine shares its source (the drop-ins)
+    const source = options.source ?? gatewaySource(blockstore, gateways, config.stallTimeoutMs)
+    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source })
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
     this.cache = new TreeCache(cacheNodes)

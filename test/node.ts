@@ -28,6 +28,9 @@ import './mfs/gc.node.js'
 import './mfs/kubo-parity.node.js'
 import './mfs/edits.node.js'
 import './mfs/kills.node.js'
+import './gateway/hostile.node.js'
+import './gateway/kubo.node.js'
+import './gateway/drop-ins.node.js'
 
 carSpecs()
 countingBlockstoreSpecs()

@@ -50,6 +50,8 @@ export interface LoadGoal {
   reason: BurstProgress['reason']
   /** A name's hash: every node on its path is loaded before anything else counts */
   path?: Uint8Array
+  /** The name itself, for a source that fetches a path by name (a gateway) */
+  name?: string
   /** True once loading may stop; asked only when the path is loaded */
   holds(): boolean
   /** Entry bytes still missing before the goal holds: the size check's, for which other nodes are chosen by value */
@@ -73,6 +75,8 @@ export class ShardLoader {
   /** This directory's requests on the wire: its share of the fetch budget */
   private readonly pending = new Set<ShardLink>()
   private landed = Promise.withResolvers<void>()
+  /** The root CID the tree was opened from: its unloaded links are that tree's, which a source may fetch by path */
+  origin?: CID
 
   constructor (env: LoaderEnv, stats: LoadStats = { fetchedBlocks: 0, bursts: 0, largestBurst: 0 }, frontier = new SizeFrontier()) {
     this.env = env
@@ -82,11 +86,14 @@ export class ShardLoader {
 
   /** A loader for a copy of the version: the same counts so far, its own frontier */
   clone (): ShardLoader {
-    return new ShardLoader(this.env, { ...this.stats }, this.frontier.clone())
+    const loader = new ShardLoader(this.env, { ...this.stats }, this.frontier.clone())
+    loader.origin = this.origin
+    return loader
   }
 
   /** Fetches a directory's root block: one burst of one, counted as this directory's */
   async fetchRoot (cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    this.origin = cid
     this.counted(1)
     const bytes = await this.env.fetcher.get(cid, { signal })
     this.stats.fetchedBlocks++
@@ -99,12 +106,30 @@ export class ShardLoader {
   }
 
   /** Loads every node on the path a name's hash takes */
-  async loadPath (version: TreeVersion, hash: Uint8Array, options: LoadOptions): Promise<void> {
-    await this.loadUntil(version, { reason: 'lookup', path: hash, holds: () => true }, options)
+  async loadPath (version: TreeVersion, name: string, hash: Uint8Array, options: LoadOptions): Promise<void> {
+    await this.loadUntil(version, { reason: 'lookup', name, path: hash, holds: () => true }, options)
   }
 
   /** Runs bursts until the path is loaded and the goal holds, or nothing is left to load */
   async loadUntil (version: TreeVersion, goal: LoadGoal, options: LoadOptions): Promise<void> {
+    const release = this.expectPath(version, goal, options.signal)
+    try {
+      await this.bursts(version, goal, options)
+    } finally {
+      release()
+    }
+  }
+
+  /** Tells the fetcher's source which path is about to be loaded, by the name, from the root the tree came from */
+  private expectPath (version: TreeVersion, goal: LoadGoal, signal: AbortSignal): () => void {
+    const ref = goal.path == null || goal.name == null || this.origin == null ? undefined : this.nextOnPath(version, goal.path)
+    if (ref == null || goal.name == null || this.origin == null) {
+      return () => {}
+    }
+    return this.env.fetcher.expect({ scope: 'block', root: this.origin, name: goal.name, covers: [ref.link.cid] }, signal)
+  }
+
+  private async bursts (version: TreeVersion, goal: LoadGoal, options: LoadOptions): Promise<void> {
     for (let rebuilt = false; ;) {
       options.signal.throwIfAborted()
       const onPath = goal.path == null ? undefined : this.nextOnPath(version, goal.path)

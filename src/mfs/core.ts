@@ -16,6 +16,8 @@ import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { childSize, offlineReads, readBlock } from '../blocks.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
+import { gatewayFirst } from '../gateway/blockstore.js'
+import { gatewaySource } from '../gateway/source.js'
 import { repairHashType } from '../hamt/legacy-root.js'
 import { ReadWriteLock } from '../lock.js'
 import { DirectoryService } from '../service.js'
@@ -26,6 +28,7 @@ import { DoesNotExistError, NoFlushLimitError } from './errors.js'
 import { Protection } from './protect.js'
 import { child, nodeOf, persist, Transaction } from './tree.js'
 import type { DynamicDirectory } from '../directory.js'
+import type { GatewaySource } from '../gateway/source.js'
 import type { DirectoryOptions, DynamicDirectories } from '../interface.js'
 import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
 import type { SweepResult } from './protect.js'
@@ -69,6 +72,9 @@ export class MfsCore implements TreeEnv {
   /** `@helia/unixfs` on the same blockstore: file content */
   readonly peer: UnixFS
   private readonly datastore: MFSComponents['datastore']
+  /** The blockstore the engine reads beside its gateway source */
+  private readonly engineBlockstore: MFSComponents['blockstore']
+  private readonly source?: GatewaySource
   private readonly key: Key
   private readonly init: MFSInit
   private readonly noFlushLimit: number
@@ -89,7 +95,11 @@ export class MfsCore implements TreeEnv {
     if (components.pins != null) {
       this.protection = new Protection(components.blockstore, components.pins, this.key.toString())
     }
-    this.blockstore = this.protection?.wrap() ?? components.blockstore
+    const local = this.protection?.wrap() ?? components.blockstore
+    // one gateway source for the engine and for the MFS's own reads (path walks, stat, file content)
+    this.source = gatewaySource(local, init.gateways ?? [], init.stallTimeoutMs)
+    this.engineBlockstore = local
+    this.blockstore = this.source == null ? local : gatewayFirst(local, this.source)
     this.noFlushLimit = init.noFlushLimit ?? DEFAULT_NO_FLUSH_LIMIT
     if (!Number.isSafeInteger(this.noFlushLimit) || this.noFlushLimit < 0) {
       throw new InvalidParametersError(`noFlushLimit must be a non-negative integer, got ${String(init.noFlushLimit)}`)
@@ -106,7 +116,7 @@ export class MfsCore implements TreeEnv {
     if (service == null) {
       const { key: _, noFlushLimit, ...engineInit } = this.init
       const overrides = key === '' ? {} : JSON.parse(key)
-      service = new DirectoryService(this.blockstore, { ...engineInit, ...overrides })
+      service = new DirectoryService(this.engineBlockstore, { ...engineInit, ...overrides }, { started: true, source: this.source })
       this.services.set(key, service)
     }
     return service
@@ -121,7 +131,8 @@ export class MfsCore implements TreeEnv {
     if (this.offline == null) {
       const { key: _, noFlushLimit, ...engineInit } = this.init
       const blockstore = offlineReads(this.blockstore)
-      this.offline = repairing(new DirectoryService(blockstore, engineInit), blockstore)
+      // offline: no gateway either
+      this.offline = repairing(new DirectoryService(blockstore, { ...engineInit, gateways: [] }), blockstore)
     }
     return this.offline
   }

@@ -40,7 +40,7 @@ export interface MFSComponents {
  * given per call, as `@helia/mfs` takes them: they then apply to the
  * directory the call edits)
  */
-export interface MFSInit extends Pick<DynamicDirectoryInit, 'shardSplitThresholdBytes' | 'shardSplitStrategy' | 'shardFanoutBits' | 'profile' | 'cidVersion' | 'fetchBudget' | 'listWindow' | 'cacheNodes' | 'refetchTimeoutMs'> {
+export interface MFSInit extends Pick<DynamicDirectoryInit, 'shardSplitThresholdBytes' | 'shardSplitStrategy' | 'shardFanoutBits' | 'profile' | 'cidVersion' | 'fetchBudget' | 'listWindow' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs' | 'gateways'> {
   /**
    * The datastore key the root CID is kept under
    *

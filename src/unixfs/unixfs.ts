@@ -18,6 +18,8 @@
  */
 
 import { unixfs as heliaUnixfs } from '@helia/unixfs'
+import { gatewayFirst } from '../gateway/blockstore.js'
+import { gatewaySource } from '../gateway/source.js'
 import { DirectoryService } from '../service.js'
 import { cp } from './commands/cp.js'
 import { ls } from './commands/ls.js'
@@ -37,11 +39,12 @@ import type { CID } from 'multiformats/cid'
 /**
  * What the drop-in's engine takes per instance: how many shard blocks it
  * requests at once, how many retained shard nodes its cache keeps, how long a
- * block cancelled in flight may take when asked for again, and the stall
- * bound. The options
+ * block cancelled in flight may take when asked for again, the stall
+ * bound, and the trustless gateways to fetch from (calls with `offline: true`
+ * ask none). The options
  * that shape a directory are per call, as in `@helia/unixfs`.
  */
-export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs'>
+export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes' | 'refetchTimeoutMs' | 'stallTimeoutMs' | 'gateways'>
 
 /** What the drop-in needs of a Helia node */
 export interface UnixFSComponents {
@@ -57,11 +60,13 @@ export class DynamicUnixFS implements UnixFS {
   private offlineDirectories?: DynamicDirectories
 
   constructor (components: UnixFSComponents, init: UnixFSInit = {}) {
-    this.blockstore = components.blockstore
-    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs }
-    this.peer = heliaUnixfs(components)
+    this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs, gateways: init.gateways }
+    // one gateway source for the engine and for the commands' own reads (path walks, stat, file content)
+    const source = gatewaySource(components.blockstore, init.gateways ?? [], init.stallTimeoutMs)
+    this.blockstore = source == null ? components.blockstore : gatewayFirst(components.blockstore, source)
+    this.peer = heliaUnixfs({ ...components, blockstore: this.blockstore })
     try {
-      this.online = repairing(new DirectoryService(components.blockstore, this.init), components.blockstore)
+      this.online = repairing(new DirectoryService(components.blockstore, this.init, { started: true, source }), this.blockstore)
     } catch (err) {
       throw peerError(err)
     }
@@ -124,7 +129,7 @@ export class DynamicUnixFS implements UnixFS {
   /** The service that reads as the call asks: offline, or not */
   private directories (options: { offline?: boolean }): DynamicDirectories {
     if (checkFlag('offline', 'offline', options.offline)) {
-      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), this.init), this.blockstore)
+      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), { ...this.init, gateways: [] }), this.blockstore)
       return this.offlineDirectories
     }
     return this.online

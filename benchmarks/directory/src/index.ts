@@ -23,6 +23,7 @@ import { collapseScenario } from './scenarios/collapse.js'
 import { deleteManyScenario } from './scenarios/delete-many.js'
 import { deleteOneScenario } from './scenarios/delete-one.js'
 import { dropinScenario } from './scenarios/dropin.js'
+import { gatewayScenario } from './scenarios/gateway.js'
 import { kuboClientScenario } from './scenarios/kubo-client.js'
 import { listScenario } from './scenarios/list.js'
 import { memoryScenario } from './scenarios/memory.js'
@@ -51,7 +52,8 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Table[]>> = {
   providers: providersScenario,
   scale: scaleScenario,
   mfs: mfsScenario,
-  'kubo-client': kuboClientScenario
+  'kubo-client': kuboClientScenario,
+  gateway: gatewayScenario
 }
 
 function selected (): string[] {

@@ -31,7 +31,7 @@ export const HELIA_CHILD = 'Helia, child process'
  * A latency proxy in a process of its own (proxy-process.ts) in front of the
  * loopback TCP port in `address`
  */
-async function startProxyProcess (address: string): Promise<{ port: number, close(): Promise<void> }> {
+export async function startProxyProcess (address: string): Promise<{ port: number, close(): Promise<void> }> {
   const target = address.split('/')[4]
   const child = fork(fileURLToPath(new URL('./proxy-process.js', import.meta.url)), [target, String(PROXY_DELAY_MS)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -49,7 +49,7 @@ async function startProxyProcess (address: string): Promise<{ port: number, clos
 }
 
 /** Reads the first line a child prints on stdout, or fails when it exits first */
-async function firstLine (child: ChildProcess, what: string, match: (line: string) => boolean = () => true): Promise<string> {
+export async function firstLine (child: ChildProcess, what: string, match: (line: string) => boolean = () => true): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = ''
     const onData = (chunk: Buffer): void => {
@@ -117,7 +117,7 @@ export function kuboBinary (): string | null {
 }
 
 /** Every block under the fixtures' roots (shards and leaves) from `store`, as one CARv1 */
-async function writeCar (path: string, store: Pick<Blockstore, 'get'>, fixtures: Fixture[]): Promise<number> {
+export async function writeCar (path: string, store: Pick<Blockstore, 'get'>, fixtures: Fixture[]): Promise<number> {
   const { writer, out } = CarWriter.create(fixtures.map(fixture => fixture.cid))
   const written = pipeline(Readable.from(out), createWriteStream(path))
   let blocks = 0
