@@ -260,10 +260,12 @@ console.info(\`consumer: \${root} lists \${listed.length} entries; the drop-in s
       problems.push(`the bundle of dynamicDirectory carries ${carried.length} modules of ${dropIn} (${carried[0]}, ...)`)
     }
   }
-  // 0.2.0's bundle, which carried what a consumer did not import
-  const limit = { minified: 112.8 * 1024, gzipped: 35.6 * 1024 }
+  // the bundle's budget: 109.4 KiB (35.1 gzipped) before the gateway transport, which every
+  // dynamicDirectory carries (gateways is an init option) and which adds about 11 KiB (its own
+  // CARv1 reader keeps a CBOR library out); raise it only with the reason
+  const limit = { minified: 124 * 1024, gzipped: 40 * 1024 }
   if (bundle.byteLength >= limit.minified || gzipped >= limit.gzipped) {
-    problems.push(`the bundle of dynamicDirectory (${kib(bundle.byteLength)}, ${kib(gzipped)} gzipped) is no smaller than 0.2.0's (${kib(limit.minified)}, ${kib(limit.gzipped)} gzipped)`)
+    problems.push(`the bundle of dynamicDirectory (${kib(bundle.byteLength)}, ${kib(gzipped)} gzipped) is over its budget (${kib(limit.minified)}, ${kib(limit.gzipped)} gzipped)`)
   }
 
   const readme = readFileSync(join(root, 'README.md'), 'utf8')

@@ -22,13 +22,14 @@
  * is not asked of gateways that cannot have it.
  */
 
-import { CarBlockIterator } from '@ipld/car/iterator'
 import { logger } from '@libp2p/logger'
 import { raceSignal } from 'race-signal'
 import { GatewayError, InvalidParametersError } from '../errors.js'
 import { verifyBlock } from '../verify.js'
-import { CAR_ACCEPT, DEFAULT_GATEWAY_STALL_MS, RAW_ACCEPT, gatewayUrl, readAll, request } from './client.js'
-import { CarVerifier, blockKey } from './verifier.js'
+import { CarStream } from './car-stream.js'
+import { DEFAULT_GATEWAY_STALL_MS, RAW_ACCEPT, gatewayUrl, readAll, request } from './client.js'
+import { blockKey } from './verifier.js'
+import type { CarStreamHost, Gateway } from './car-stream.js'
 import type { BlockSource, StreamRequest } from '../fetch.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -62,11 +63,6 @@ export function gatewaySource (blockstore: GatewayBlockstore, gateways: unknown,
   return gateways.length === 0 ? undefined : new GatewaySource(blockstore, { gateways, stallTimeoutMs })
 }
 
-interface Gateway {
-  url: string
-  failures: number
-}
-
 /** A block a stream may still bring */
 interface Slot {
   /** Streams that may bring it */
@@ -80,7 +76,7 @@ interface Slot {
   settled: PromiseWithResolvers<void>
 }
 
-export class GatewaySource implements BlockSource {
+export class GatewaySource implements BlockSource, CarStreamHost {
   private readonly gateways: Gateway[]
   private readonly blockstore: GatewayBlockstore
   private readonly stallTimeoutMs: number
@@ -293,112 +289,5 @@ export class GatewaySource implements BlockSource {
       this.served.delete(this.served.values().next().value as string)
     }
     this.served.add(blockKey(cid))
-  }
-}
-
-/**
- * One CAR response, streamed: from one gateway, then the next if it fails or
- * leaves out what it owed, until it has brought everything or every gateway
- * has had its turn. Ends once every caller that expects it has let go.
- */
-class CarStream {
-  private readonly source: GatewaySource
-  private readonly path: string
-  private readonly scope: StreamRequest['scope']
-  private readonly verifier = new CarVerifier()
-  private readonly controller = new AbortController()
-  /** The blocks the callers asked for */
-  private readonly covers: CID[] = []
-  /** Slots this stream claimed */
-  private readonly claimed: string[] = []
-  private holders = 0
-  /** Set once the stream has ended: it takes no new callers */
-  ended = false
-
-  constructor (source: GatewaySource, path: string, wanted: StreamRequest) {
-    this.source = source
-    this.path = path
-    this.scope = wanted.scope
-    this.verifier.expect(wanted.root)
-  }
-
-  /** A caller expects `covers` from this stream until it calls the returned function */
-  hold (covers: CID[], signal: AbortSignal): () => void {
-    for (const cid of covers) {
-      if (this.verifier.expect(cid)) {
-        this.covers.push(cid)
-        this.claimed.push(this.source.claim(cid))
-      }
-    }
-    this.holders++
-    let held = true
-    const letGo = (): void => {
-      if (held) {
-        held = false
-        signal.removeEventListener('abort', letGo)
-        if (--this.holders === 0) {
-          this.controller.abort(new GatewayError('No caller expects the stream any more'))
-          this.source.drop(this.claimed)
-        }
-      }
-    }
-    signal.addEventListener('abort', letGo, { once: true })
-    return letGo
-  }
-
-  async run (): Promise<void> {
-    const { signal } = this.controller
-    try {
-      for (const gateway of this.source.order()) {
-        try {
-          await this.stream(gateway.url, signal)
-          if (this.complete()) {
-            return
-          }
-          throw new GatewayError(`${gateway.url}${this.path}: the CAR ended before it held every block it owed`)
-        } catch (err) {
-          if (signal.aborted) {
-            return
-          }
-          this.source.failed(gateway, this.path, err)
-        }
-      }
-    } finally {
-      this.ended = true
-      this.controller.abort()
-      for (const key of this.claimed) {
-        this.source.release(key)
-      }
-    }
-  }
-
-  /** Every block asked for has come, and for a listing, every shard node linked */
-  private complete (): boolean {
-    return this.scope === 'entity' ? this.verifier.missing === 0 : this.covers.every(cid => this.verifier.has(cid))
-  }
-
-  private async stream (base: string, signal: AbortSignal): Promise<void> {
-    const response = await request(base + this.path, { accept: CAR_ACCEPT, signal, stallTimeoutMs: this.source.stallMs })
-    try {
-      let blocks: CarBlockIterator
-      try {
-        blocks = await CarBlockIterator.fromIterable(response.body)
-      } catch (err) {
-        throw err instanceof GatewayError || signal.aborted ? err : new GatewayError(`${base}${this.path}: not a CAR`, { cause: err })
-      }
-      const claim = (cid: CID): void => { this.claimed.push(this.source.claim(cid)) }
-      try {
-        for await (const { cid, bytes } of blocks) {
-          for (const block of await this.verifier.add(cid, bytes, claim)) {
-            response.progress()
-            await this.source.deliver(block.cid, block.bytes, signal)
-          }
-        }
-      } catch (err) {
-        throw err instanceof GatewayError || signal.aborted ? err : new GatewayError(`${base}${this.path}: a malformed CAR`, { cause: err })
-      }
-    } finally {
-      response.close()
-    }
   }
 }
