@@ -1,4 +1,5 @@
 import * as dagPb from '@ipld/dag-pb'
+import { base58btc } from 'multiformats/bases/base58'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { concat } from 'uint8arrays/concat'
@@ -78,4 +79,9 @@ export function childSize (cid: CID, bytes: Uint8Array): number {
     }
     return link.Tsize
   }))
+}
+
+/** A block's key: blocks are the same whatever the CID version or codec that names them */
+export function blockKey (cid: CID): string {
+  return base58btc.encode(cid.multihash.bytes)
 }

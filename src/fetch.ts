@@ -36,9 +36,8 @@
  */
 
 import { logger } from '@libp2p/logger'
-import { base58btc } from 'multiformats/bases/base58'
 import { raceSignal } from 'race-signal'
-import { readBlock } from './blocks.js'
+import { blockKey, readBlock } from './blocks.js'
 import { BlockFetchError, BlockVerificationError, FetchStalledError } from './errors.js'
 import type { BlockReader } from './blocks.js'
 import type { CID } from 'multiformats/cid'
@@ -187,7 +186,7 @@ export class BlockFetcher {
 
   /** True while `cid` is on its way */
   isInFlight (cid: CID): boolean {
-    return this.requests.has(keyOf(cid))
+    return this.requests.has(blockKey(cid))
   }
 
   /** The block's bytes: joins a request in flight, or sends one once there is room */
@@ -211,7 +210,7 @@ export class BlockFetcher {
   }
 
   private async request (cid: CID, signal: AbortSignal, background: boolean, skip?: () => boolean): Promise<Uint8Array | undefined> {
-    const key = keyOf(cid)
+    const key = blockKey(cid)
     // a request being cancelled (a stop, a stall) is not joined: it ends in that reason, not this caller's
     const live = (): Request | undefined => {
       const request = this.requests.get(key)
@@ -383,9 +382,4 @@ export class BlockFetcher {
       throw new BlockFetchError(`Could not fetch block ${cid}`, { cause: err })
     }
   }
-}
-
-/** Blocks are the same whatever the CID version or codec that names them */
-function keyOf (cid: CID): string {
-  return base58btc.encode(cid.multihash.bytes)
 }

@@ -65,6 +65,17 @@ export class MoveOntoAncestorError extends Error {
   }
 }
 
+/** A block this node's MFS wrote is no longer in the blockstore: no other node is asked for it */
+export class LostBlockError extends Error {
+  static name = 'LostBlockError'
+  /** Always `'LostBlockError'`: match on it, not on the message */
+  name = 'LostBlockError'
+
+  constructor (message = 'A block this MFS wrote is no longer in the blockstore', options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
 /** The engine's classes that `@helia/mfs` throws a `@helia/unixfs` class for, and that class */
 const PEER_CLASSES: Array<[new (...args: any[]) => Error, new (message?: string) => Error]> = [
   [engine.InvalidParametersError, InvalidParametersError],

@@ -32,9 +32,9 @@ import type { MFS, MFSComponents, MFSInit } from './interface.js'
 
 export * from './interface.js'
 export { DoesNotExistError, DirectoryNotEmptyError, NoFlushLimitError } from './errors.js'
-export { MoveOntoAncestorError } from './errors.js'
+export { LostBlockError, MoveOntoAncestorError } from './errors.js'
 export { DEFAULT_ROOT_KEY, DEFAULT_NO_FLUSH_LIMIT } from './constants.js'
-export { LostBlockError, MFS_PIN_CODEC } from './protect.js'
+export { MFS_PIN_CODEC } from './protect.js'
 
 /**
  * A `@helia/mfs` drop-in on this package's engine: swap

@@ -27,10 +27,10 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { base58btc } from 'multiformats/bases/base58'
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
-import { readBlock } from '../blocks.js'
+import { blockKey, readBlock } from '../blocks.js'
+import { LostBlockError } from './errors.js'
 import type { GraphWalkerFactory, Pins } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -43,17 +43,6 @@ const WALK_CONCURRENCY = 32
 
 /** The most block states kept in memory; then the map starts again (a state is looked up in the datastore) */
 const KNOWN_LIMIT = 65_536
-
-/** A block this node's MFS wrote is no longer in the blockstore: no other node is asked for it */
-export class LostBlockError extends Error {
-  static name = 'LostBlockError'
-  /** Always `'LostBlockError'`: match on it, not on the message */
-  name = 'LostBlockError'
-
-  constructor (message = 'A block this MFS wrote is no longer in the blockstore', options?: ErrorOptions) {
-    super(message, options)
-  }
-}
 
 export type ProtectedBlockstore = Pick<Blockstore, 'get' | 'put' | 'has'>
 
@@ -80,11 +69,6 @@ export interface SweepResult {
 
 /** Calls on one block's pin, in order: every MFS of a node (one `pins`) queues on the same chains */
 const chainsOf = new WeakMap<object, Map<string, Promise<unknown>>>()
-
-/** The key of a block: CIDs of any version or codec that name it share it */
-function keyOf (cid: CID): string {
-  return base58btc.encode(cid.multihash.bytes)
-}
 
 function pinCid (cid: CID): CID {
   return CID.createV1(MFS_PIN_CODEC, cid.multihash)
@@ -192,7 +176,7 @@ export class Protection {
     if (cid.multihash.code === identity.code) {
       return undefined
     }
-    const key = keyOf(cid)
+    const key = blockKey(cid)
     this.touched.set(key, this.clock++)
     const known = this.known.get(key)
     if (known != null && (known.written || !written) && known.roots.includes(this.root)) {
@@ -229,7 +213,7 @@ export class Protection {
       if (pin.cid.code !== MFS_PIN_CODEC) {
         continue
       }
-      const key = keyOf(pin.cid)
+      const key = blockKey(pin.cid)
       const state = decode(pin.metadata)
       pinned.set(key, state)
       this.remember(key, state)
@@ -261,7 +245,7 @@ export class Protection {
 
   /** Drops this MFS from the block's pin, and the pin with the last root; false when touched meanwhile */
   private async release (cid: CID, since: number, options: AbortOptions): Promise<boolean> {
-    const key = keyOf(cid)
+    const key = blockKey(cid)
     return this.serial(key, async () => {
       if ((this.touched.get(key) ?? -1) >= since) {
         return false
@@ -288,7 +272,7 @@ export class Protection {
     while (frontier.length > 0) {
       const next: CID[] = []
       const todo = frontier.filter(cid => {
-        const key = keyOf(cid)
+        const key = blockKey(cid)
         if (seen.has(key) || cid.multihash.code === identity.code) {
           return false
         }
@@ -301,7 +285,7 @@ export class Protection {
           if (!await this.store.has(cid, options)) {
             return
           }
-          reached.set(keyOf(cid), cid)
+          reached.set(blockKey(cid), cid)
           if (cid.code !== dagPb.code) {
             return
           }
