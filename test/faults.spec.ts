@@ -1,9 +1,8 @@
 /**
- * Faults a long-running node meets (issue 17), one regression spec each:
+ * Faults a long-running node meets, one regression spec each:
  * a prefetch racing the foreground, concurrent opens of one cold CID, the
  * retained-tree bound over many listings, bytes that do not match their CID,
- * options out of range and a blockstore whose `put` fails. Each failed on
- * 0.2.0. The restart and the peer that hangs up need real nodes: see
+ * options out of range and a blockstore whose `put` fails. The restart and the peer that hangs up need real nodes: see
  * `network/restart.node.ts` and `network/stall.node.ts`.
  */
 
@@ -75,7 +74,7 @@ async function bytesOf (store: MemoryBlockstore, cid: CID): Promise<Uint8Array> 
   return toBytes(store.get(cid))
 }
 
-describe('faults (issue 17)', function () {
+describe('faults of a long-running node', function () {
   this.timeout(120_000)
   let hamt: StoredHamt
 
@@ -83,7 +82,7 @@ describe('faults (issue 17)', function () {
     hamt = await storedHamt(10_000, 'fault-')
   })
 
-  // finding 2: the prefetch asked first and was held back; the listing read the block meanwhile
+  // the prefetch asked first and was held back; the listing read the block meanwhile
   it('a prefetch held back behind a listing does not read again what the listing read', async () => {
     const random = randomFor(17)
     const store = new CountingBlockstore(hamt.store, { delayFor: () => random.int(3) })
@@ -95,7 +94,7 @@ describe('faults (issue 17)', function () {
     expect(store.totalGets).to.equal(hamt.nodes.length)
   })
 
-  // finding 3: two opens (and two edits) of one cold CID at once share one tree
+  // two opens (and two edits) of one cold CID at once share one tree
   it('concurrent calls on one cold CID open it once and share its tree', async () => {
     const store = new CountingBlockstore(hamt.store, { delayMs: 1 })
     const dirs = dynamicDirectory({ blockstore: store })
@@ -116,7 +115,7 @@ describe('faults (issue 17)', function () {
     expect(withoutB.toString()).to.equal((await importerDirectory(names.filter(e => e.name !== b))).toString())
   })
 
-  // finding 4: each listing kept up to cacheNodes more nodes (201, 401, ... 1,601)
+  // each listing must not keep up to cacheNodes more nodes (201, 401, ... 1,601)
   it('the retained-tree bound holds over many listings, with and without prefetch', async () => {
     for (const prefetch of [false, true]) {
       for (const bound of [50]) {
@@ -136,7 +135,7 @@ describe('faults (issue 17)', function () {
     }
   })
 
-  // finding 5: bytes that do not hash to their CID are refused, and nothing of them enters the shared tree
+  // bytes that do not hash to their CID are refused, and nothing of them enters the shared tree
   it('refuses block bytes that do not match their CID, leaving the directory unchanged', async () => {
     const store = new LyingBlockstore(hamt.store)
     const dirs = dynamicDirectory({ blockstore: store })
@@ -179,7 +178,7 @@ describe('faults (issue 17)', function () {
     expect((await small.get('inline'))?.size).to.equal(20n)
   })
 
-  // finding 6: the cache's options are checked like every other numeric option; a failed put is typed
+  // the cache's options are checked like every other numeric option; a failed put is typed
   it('refuses bad cacheNodes and prefetchNodes, and types a failed put, leaving a retry canonical', async () => {
     const blockstore = hamt.store
     for (const name of ['cacheNodes', 'prefetchNodes', 'stallTimeoutMs']) {

@@ -20,7 +20,7 @@ async function blocks (count: number, delayMs: number): Promise<{ store: Countin
 
 const never = (): AbortSignal => new AbortController().signal
 
-describe('BlockFetcher: the rules issue 17 added', () => {
+describe('BlockFetcher: requests that fail, stall or are retried', () => {
   it('fails every request on the wire with FetchStalledError once none has landed for stallTimeoutMs', async () => {
     const { store, list } = await blocks(3, 600_000)
     const fetcher = new BlockFetcher(store, { limit: 4, refetchTimeoutMs: 10_000, stallTimeoutMs: 100 })

@@ -78,11 +78,8 @@ export async function startDocsHarness (): Promise<DocsHarness> {
   const otherCid = (await importBytes(new Uint8Array(1234).fill(7), blockstore, file)).cid
   const entries = [...asciiEntries(6_000, 'file-'), { name: 'old.txt', cid: oldFile.cid, size: oldFile.size }]
   const rootCid = await importerDirectory(entries, {}, blockstore)
-  // every block's node dials it within a second or two: past libp2p's default of 5 a second from one host it refuses them
-  const provider = withBitswap(withLibp2pLight(createHeliaLight({ blockstore }), {
-    ...loopbackLibp2pOptions(),
-    connectionManager: { inboundConnectionThreshold: Infinity }
-  }))
+  // every block's node dials it within a second or two (loopbackLibp2pOptions lifts libp2p's inbound rate limit)
+  const provider = withBitswap(withLibp2pLight(createHeliaLight({ blockstore }), loopbackLibp2pOptions()))
   await provider.start()
 
   return {

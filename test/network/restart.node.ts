@@ -4,7 +4,7 @@
  * root asks for the blocks again, over the new connection, and finishes,
  * instead of waiting out `refetchTimeoutMs` for a want nobody is sent.
  *
- * On 0.2.0 the edit failed with a BlockFetchError in most rounds: the stop
+ * Without that, the edit failed with a BlockFetchError in most rounds: the stop
  * cancelled the listing's wants after @helia/bitswap had been told but before
  * it withdrew them, and its stop dropped the timer that would have, so the
  * next want for each of those blocks joined a cancelled entry and was never
@@ -21,7 +21,7 @@ import { connect, createNode, portOf, proxiedAddress, stopAll } from '../fixture
 import type { LatencyProxy } from '../fixtures/latency-proxy.js'
 import type { TestNode } from '../fixtures/nodes.js'
 
-/** Rounds of listing, stop, start, redial and rm: each one failed on 0.2.0 more often than not */
+/** Rounds of listing, stop, start, redial and rm: without the rule, each one failed more often than not */
 const ROUNDS = 3
 
 async function sleep (ms: number): Promise<void> {
@@ -48,7 +48,7 @@ describe('network: a node restarted in the middle of a listing', function () {
     a = await createNode({ blockstore: memory })
     // a 20 ms round trip
     proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: portOf(a) }, delayMs: 10 })
-    // a deadline the rm must not need: on 0.2.0 it ended the rm with a BlockFetchError
+    // a deadline the rm must not need: it would end the rm with a BlockFetchError
     const helia = withDynamicDirectory(await createNode(), { refetchTimeoutMs: 3_000 })
     b = helia
     const victim = entries[12_345]

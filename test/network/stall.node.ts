@@ -1,12 +1,12 @@
 /**
- * A peer that hangs up in the middle of a listing (issue 17, finding 7).
+ * A peer that hangs up in the middle of a listing.
  *
  * The rule: by default only the caller's signal bounds the wait, and the
  * listing's wants stay wanted, so a provider that comes back (a redial)
  * answers them and the listing resumes where it was. With `stallTimeoutMs`,
  * the listing ends with a FetchStalledError once no block has arrived for
  * that long, and the Directory is unchanged: a later listing over a new
- * connection gives every entry. On 0.2.0 there was no bound but the signal.
+ * connection gives every entry.
  */
 
 import { expect } from 'aegir/chai'
