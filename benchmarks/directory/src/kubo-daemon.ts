@@ -1,5 +1,5 @@
 /**
- * kubo daemons for the gateway scenario, each in a fresh repo (the `test`
+ * kubo daemons for the gateway and kubo-client scenarios, each in a fresh repo (the `test`
  * profile: loopback only, no bootstrap, no MDNS; routing none), driven
  * through their HTTP RPC API with `fetch` (no CLI process per call): a
  * provider holding the fixtures (imported from a CAR before it starts) with

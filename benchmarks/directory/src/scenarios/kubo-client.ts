@@ -67,12 +67,12 @@ async function kuboDelete (bin: string, provider: Provider, fixture: Fixture, fi
     const start = performance.now()
     await kubo.rpc('files/cp', [`/ipfs/${fixture.cid}`, '/d'])
     await kubo.rpc('files/rm', [`/d/${first}`])
-    const cid: string = JSON.parse(await kubo.rpc('files/stat', ['/d'], { hash: true })).Hash
+    const cid: string = (await kubo.rpc('files/stat', ['/d'], { hash: 'true' })).Hash
     const ms = performance.now() - start
     const blocks = await kubo.received()
     const secondStart = performance.now()
     await kubo.rpc('files/rm', [`/d/${second}`])
-    await kubo.rpc('files/stat', ['/d'], { hash: true })
+    await kubo.rpc('files/stat', ['/d'], { hash: 'true' })
     const secondMs = performance.now() - secondStart
     return { ms: round(ms), blocks, cid, secondMs: round(secondMs), secondBlocks: await kubo.received() - blocks }
   })
@@ -151,7 +151,7 @@ export async function kuboClientScenario (ctx: BenchContext): Promise<Table[]> {
       const label = `${count.toLocaleString('en')} (${fixture.blocks} blocks)`
       ctx.log(`kubo-client: cold listing, ${count}, kubo`)
       const kubo = await onKuboClient(bin, provider, async (client) => timeListing(async function * () {
-        const lines = client.lines('ls', [fixture.cid.toString()], { size: false, 'resolve-type': false, stream: true }, AbortSignal.timeout(LIST_CAP_MS))
+        const lines = client.lines('ls', [fixture.cid.toString()], { size: 'false', 'resolve-type': 'false', stream: 'true' }, AbortSignal.timeout(LIST_CAP_MS))
         try {
           for await (const line of lines) {
             for (const object of line.Objects ?? []) {
