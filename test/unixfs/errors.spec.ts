@@ -13,7 +13,7 @@ import type { Setup } from './setup.js'
 type AnchorClass = new (...args: any[]) => Error
 
 /** The error `call` rejects with, checked to be `Class` with its `name` and `code` */
-async function rejection (call: Promise<unknown> | AsyncIterable<unknown>, Class: AnchorClass, code: string, name = Class.name): Promise<Error & { code?: string }> {
+async function rejection (call: Promise<unknown> | AsyncIterable<unknown>, Class: AnchorClass, code: string, name = new Class().name): Promise<Error & { code?: string }> {
   const promise = Symbol.asyncIterator in call ? all(call) : call
   const err = await promise.then(() => { throw new Error(`expected ${name}, the call succeeded`) }, (err: Error) => err)
   expect(err, String(err)).to.be.an.instanceOf(Class)
