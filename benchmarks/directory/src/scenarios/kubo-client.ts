@@ -5,8 +5,7 @@
  *
  * One cold delete: kubo's `files cp /ipfs/<root> /d`, `files rm /d/<middle
  * name>`, `files stat --hash /d` over its RPC API, against this package's
- * `open`, `delete`, `flush` at each `fetchBudget` of the sweep (the default
- * first); then a second delete of another name on the same client. Cold
+ * `open`, `delete`, `flush` at each `fetchBudget` of the sweep; then a second delete of another name on the same client. Cold
  * listings: kubo's `ls --size=false --resolve-type=false --stream` against
  * `entries()` at the default options.
  *
@@ -31,8 +30,8 @@ import type { Provider } from '../two-nodes.js'
 const KUBO = 'kubo 0.43.1 (files cp, rm, stat --hash)'
 /** A listing is stopped after this long; its row then says how far it got */
 const LIST_CAP_MS = 120_000
-/** The engine's default, the first row of each sweep */
-const DEFAULT_BUDGET = 32
+/** The engine's default (DEFAULT_FETCH_BUDGET) */
+const DEFAULT_BUDGET = 256
 
 function sizes (name: string, fallback: number[]): number[] {
   const asked = process.env[name]
@@ -108,7 +107,7 @@ export async function kuboClientScenario (ctx: BenchContext): Promise<Table[]> {
   }
   const deleteSizes = sizes('BENCH_KUBO_SIZES', [10_000, 100_000, 1_000_000])
   const listSizes = sizes('BENCH_KUBO_LIST_SIZES', [10_000, 50_000, 100_000])
-  const budgets = sizes('BENCH_KUBO_BUDGETS', [DEFAULT_BUDGET, 64, 128, 256, 512])
+  const budgets = sizes('BENCH_KUBO_BUDGETS', [32, 64, 128, 256, 512])
   const server = await ctx.server()
   const fixtures = new Map<number, Fixture>()
   for (const count of [...new Set([...deleteSizes, ...listSizes])].sort((a, b) => a - b)) {
