@@ -13,11 +13,9 @@
 import { InvalidParametersError } from '../errors.js'
 import { hashName, maxDepth, slotAt } from './hash.js'
 import { notLoaded } from './read.js'
-import { Entry, Shard, ShardLink } from './shard.js'
-import type { SlotValue, TreeContext, Totals } from './shard.js'
+import { Entry, NO_TOTALS, Shard, ShardLink } from './shard.js'
+import type { SlotValue, TreeContext } from './shard.js'
 import type { EntryLink } from '../entry.js'
-
-const NOTHING: Totals = { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
 
 export interface Swap {
   root: Shard
@@ -50,7 +48,7 @@ function editUnder (shard: Shard, name: string, hash: Uint8Array, value: Pick<En
       return undefined
     }
     const node = shard.writable(owner, true)
-    node.put(~position, new Entry(name, value.cid, value.size, slot), NOTHING, true)
+    node.put(~position, new Entry(name, value.cid, value.size, slot), NO_TOTALS, true)
     return { node }
   }
 

@@ -103,7 +103,8 @@ export interface Totals {
   shards: number
 }
 
-const NOTHING: Totals = { bytes: 0, entries: 0, unloaded: 0, shards: 0 }
+/** The totals of an empty slot */
+export const NO_TOTALS: Totals = Object.freeze({ bytes: 0, entries: 0, unloaded: 0, shards: 0 })
 const ONE_UNLOADED: Totals = { bytes: 0, entries: 0, unloaded: 1, shards: 0 }
 
 export class Shard implements Totals {
@@ -180,7 +181,7 @@ export class Shard implements Totals {
     } else {
       this.values[position] = value
     }
-    const after = value == null ? NOTHING : this.totalsOf(value)
+    const after = value == null ? NO_TOTALS : this.totalsOf(value)
     this.bytes += after.bytes - before.bytes
     this.entries += after.entries - before.entries
     this.unloaded += after.unloaded - before.unloaded

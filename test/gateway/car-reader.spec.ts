@@ -10,6 +10,7 @@ import { expect } from 'aegir/chai'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { concat } from 'uint8arrays/concat'
 import { readCarBlocks } from '../../src/gateway/car-reader.js'
 import type { CarBlock } from '../../src/gateway/car-reader.js'
 
@@ -26,13 +27,7 @@ async function carOf (blocks: CarBlock[]): Promise<Uint8Array> {
   }
   await writer.close()
   await collected
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0))
-  let at = 0
-  for (const part of parts) {
-    bytes.set(part, at)
-    at += part.byteLength
-  }
-  return bytes
+  return concat(parts)
 }
 
 async function blocksOf (count: number, size: number): Promise<CarBlock[]> {
