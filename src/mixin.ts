@@ -58,7 +58,7 @@ function libp2pOf (helia: HeliaLike): Libp2pEvents | undefined {
  * ```TypeScript
  * const helia = withDynamicDirectory(withBitswap(withLibp2pLight(createHeliaLight(), libp2pOptions)))
  * await helia.start()
- * const newRoot = await helia.directories.rm(root, 'old.txt')
+ * const newRoot = await helia.directories.rm(rootCid, 'old.txt') // as the README's example, which test:docs runs
  * ```
  */
 export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: DynamicDirectoryInit = {}): HeliaWithDirectories<H> {
