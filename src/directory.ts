@@ -17,7 +17,7 @@
  * only its path (see `hamt/shard.ts`).
  */
 
-import { logger } from '@libp2p/logger'
+import { defaultLogger } from '@libp2p/logger'
 import { CID } from 'multiformats/cid'
 import { compare } from 'uint8arrays/compare'
 import { encodeBasic } from './basic/codec.js'
@@ -47,9 +47,8 @@ import type { DirectoryConfig } from './options.js'
 import type { BasicState, HamtState, Layout, State } from './root.js'
 import type { Lifecycle } from './signals.js'
 import type { SizeStrategy } from './size.js'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
-
-const log = logger('helia:dynamic-directory')
 
 /** What every Directory of one owner shares */
 export interface DirectoryEnv extends LoaderEnv {
@@ -60,10 +59,13 @@ export interface DirectoryEnv extends LoaderEnv {
   retainNodes: number
   /** Whether a listing or prefetch may keep one more node now, within the cache's bound over all its trees */
   mayKeep?(): boolean
+  /** The node's logger; `defaultLogger()` without one */
+  logger?: ComponentLogger
 }
 
 export class DynamicDirectory implements Directory {
   private readonly env: DirectoryEnv
+  private readonly log: Logger
   private readonly config: DirectoryConfig
   private readonly layout: Layout
   private readonly sizes: SizeStrategy
@@ -75,6 +77,7 @@ export class DynamicDirectory implements Directory {
 
   private constructor (env: DirectoryEnv, layout: Layout, loader: ShardLoader, state: State) {
     this.env = env
+    this.log = (env.logger ?? defaultLogger()).forComponent('helia:dynamic-directory')
     this.config = env.config
     this.layout = layout
     this.sizes = sizeStrategy(env.config.strategy, layout.mode, layout.mtime)
@@ -189,7 +192,7 @@ export class DynamicDirectory implements Directory {
       return
     }
     const signal = AbortSignal.any([this.env.lifecycle.signal, this.closing.signal, ...(options.signal == null ? [] : [options.signal])])
-    this.prefetched = startPrefetch(root, this.env, this.config.listWindow, options, signal)
+    this.prefetched = startPrefetch(root, this.env, this.config.listWindow, options, signal, (this.env.logger ?? defaultLogger()).forComponent('helia:dynamic-directory:prefetch'))
   }
 
   async has (name: string, options: DirectoryOptions = {}): Promise<boolean> {
@@ -371,7 +374,7 @@ export class DynamicDirectory implements Directory {
     const count = state.entries.size - (previous == null ? 0 : 1) + (value == null ? 0 : 1)
 
     if (count > 0 && this.isOver(bytes)) {
-      log('over the threshold: basic to HAMT')
+      this.log('over the threshold: basic to HAMT')
       // a basic directory has no fanout: a new HAMT takes the configured one.
       // Built from the edited entries before anything changes: a build that throws leaves the directory as it was
       const owner = {}
@@ -396,7 +399,7 @@ export class DynamicDirectory implements Directory {
     version.root = root
 
     if (shrinks && root.unloaded === 0 && (root.entries === 0 || !this.isOver(root.bytes))) {
-      log('%d entries at or under the threshold: HAMT to basic', root.entries)
+      this.log('%d entries at or under the threshold: HAMT to basic', root.entries)
       const entries = new Map<string, EntryLink>()
       for (const entry of loadedEntries(root)) {
         entries.set(entry.name, entry)

@@ -35,14 +35,13 @@
  * (Bitswap) is read, with the stall bound counted afresh.
  */
 
-import { logger } from '@libp2p/logger'
+import { defaultLogger } from '@libp2p/logger'
 import { raceSignal } from 'race-signal'
 import { blockKey, readBlock } from './blocks.js'
 import { BlockFetchError, BlockVerificationError, FetchStalledError } from './errors.js'
 import type { BlockReader } from './blocks.js'
+import type { Logger } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('helia:dynamic-directory:fetch')
 
 export interface FetchOptions {
   signal: AbortSignal
@@ -78,6 +77,8 @@ export interface BlockFetcherInit {
   refetchTimeoutMs: number
   /** Fail every request on the wire once none has landed for this long; undefined: never */
   stallTimeoutMs?: number
+  /** Where it logs (the node's logger's `helia:dynamic-directory:fetch`) */
+  log?: Logger
   /** Asked before the blockstore */
   source?: BlockSource
 }
@@ -103,6 +104,7 @@ export class BlockFetcher {
   readonly limit: number
   private readonly blockstore: BlockReader
   private readonly refetchTimeoutMs: number
+  private readonly log: Logger
   private readonly requests = new Map<string, Request>()
   /** Requests on the wire with no caller left */
   private orphans = 0
@@ -130,6 +132,7 @@ export class BlockFetcher {
   private withSource = 0
 
   constructor (blockstore: BlockReader, init: BlockFetcherInit) {
+    this.log = init.log ?? defaultLogger().forComponent('helia:dynamic-directory:fetch')
     this.blockstore = blockstore
     this.limit = init.limit
     this.refetchTimeoutMs = init.refetchTimeoutMs
@@ -257,7 +260,7 @@ export class BlockFetcher {
     this.requests.set(key, request)
     this.watch()
     request.bytes
-      .catch(err => { log('request for %c ended: %e', cid, err) })
+      .catch(err => { this.log('request for %c ended: %e', cid, err) })
       .finally(() => {
         request.ended = true
         this.adopt(request)

@@ -37,5 +37,5 @@ export type { MFS, MFSInit, MFSComponents, MFSEntry } from './mfs/index.js'
  * and start them with the node, use `withDynamicDirectory` instead.
  */
 export function dynamicDirectory (helia: DynamicDirectoryComponents, init: DynamicDirectoryInit = {}): DynamicDirectories {
-  return new DirectoryService(helia.blockstore, init)
+  return new DirectoryService(helia.blockstore, init, { started: true, logger: helia.logger })
 }

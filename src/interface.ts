@@ -4,7 +4,7 @@
  * import them without importing the package entry.
  */
 
-import type { AbortOptions } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
@@ -314,6 +314,8 @@ export interface DynamicDirectories {
 export interface DynamicDirectoryComponents {
   /** Where blocks are read (over Bitswap, in a Helia node, when not local) and written */
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
+  /** The node's logger (`helia.logger`), so that two nodes in one process log apart; `defaultLogger()` without one */
+  logger?: ComponentLogger
 }
 
 /** One fetch burst's outcome, sent once the burst has stopped waiting */

@@ -63,7 +63,7 @@ function libp2pOf (helia: HeliaLike): Libp2pEvents | undefined {
  */
 export function withDynamicDirectory <H extends HeliaLike> (helia: H, init: DynamicDirectoryInit = {}): HeliaWithDirectories<H> {
   const started = helia.status === 'started'
-  const service = new DirectoryService(helia.blockstore, init, { started })
+  const service = new DirectoryService(helia.blockstore, init, { started, logger: helia.logger })
   const onConnect = (): void => { service.connected() }
   /** The libp2p it listens to while the node runs: its libp2p exists only once it has started */
   let listening: Libp2pEvents | undefined

@@ -12,6 +12,7 @@
  * fetcher, so a block on its way is never asked for twice.
  */
 
+import { defaultLogger } from '@libp2p/logger'
 import { TreeCache } from './cache.js'
 import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
@@ -27,6 +28,7 @@ import type { BlockChecker } from './gateway/source.js'
 import type { ShardLink } from './hamt/shard.js'
 import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
 import type { Lifecycle } from './signals.js'
+import type { ComponentLogger } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
 /** Retained shard nodes the cache may hold across all its trees */
@@ -44,6 +46,7 @@ const WITHDRAW_MS = 50
 const STOP_GRACE_MS = 1_000
 
 export class DirectoryService implements DynamicDirectories, Lifecycle {
+  private readonly logger: ComponentLogger
   private readonly blockstore: BlockWriter
   private readonly init: DirectoryInit
   private readonly fetcher: BlockFetcher
@@ -54,7 +57,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private controller: AbortController
   private readonly opening = new Joined<DynamicDirectory>()
 
-  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean, source?: BlockSource } = { started: true }) {
+  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean, source?: BlockSource, logger?: ComponentLogger } = { started: true }) {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, gateways = [], ...directoryInit } = init
     checkNodeCount('cacheNodes', cacheNodes)
     checkNodeCount('prefetchNodes', prefetchNodes)
@@ -62,8 +65,10 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     this.blockstore = blockstore
     this.init = directoryInit
     // a caller that reads blocks beside the engine shares its source (the drop-ins)
-    const source = options.source ?? gatewaySource(blockstore, gateways, config.stallTimeoutMs)
-    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source })
+    // Helia's packages log through the node's logger, so two nodes in one process log apart
+    this.logger = options.logger ?? defaultLogger()
+    const source = options.source ?? gatewaySource(blockstore, gateways, config.stallTimeoutMs, this.logger)
+    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source, log: this.logger.forComponent('helia:dynamic-directory:fetch') })
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
     this.cache = new TreeCache(cacheNodes)
@@ -211,7 +216,8 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
       lifecycle: this,
       retainNodes: this.cacheNodes,
       mayKeep: () => this.cache.room(),
-      loaded: (link: ShardLink) => { this.cache.retained.loaded(link) }
+      loaded: (link: ShardLink) => { this.cache.retained.loaded(link) },
+      logger: this.logger
     }
   }
 }

@@ -5,15 +5,13 @@
  * each operation of each version swaps in what it passes, with no fetch.
  */
 
-import { logger } from '@libp2p/logger'
 import { CustomProgressEvent } from 'progress-events'
 import { walkTree } from './walk.js'
 import type { WalkEnv } from './walk.js'
 import type { Shard } from '../hamt/shard.js'
 import type { PrefetchProgress, PrefetchProgressEvents } from '../interface.js'
+import type { Logger } from '@libp2p/interface'
 import type { ProgressOptions } from 'progress-events'
-
-const log = logger('helia:dynamic-directory:prefetch')
 
 export interface PrefetchRun extends ProgressOptions<PrefetchProgressEvents> {
   /** The most nodes to fetch */
@@ -27,7 +25,7 @@ export interface PrefetchRun extends ProgressOptions<PrefetchProgressEvents> {
  * nodes, until everything is loaded or `signal` aborts. Returns its progress,
  * which it keeps up to date (and reports as each node lands and once at the end).
  */
-export function startPrefetch (root: Shard, env: WalkEnv, window: number, run: PrefetchRun, signal: AbortSignal): PrefetchProgress {
+export function startPrefetch (root: Shard, env: WalkEnv, window: number, run: PrefetchRun, signal: AbortSignal, log: Logger): PrefetchProgress {
   const progress: PrefetchProgress = { fetched: 0, bound: run.nodes, done: false }
   const report = (): void => {
     run.onProgress?.(new CustomProgressEvent<PrefetchProgress>('dynamic-directory:prefetch', { ...progress }))

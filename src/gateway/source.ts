@@ -22,7 +22,7 @@
  * is not asked of gateways that cannot have it.
  */
 
-import { logger } from '@libp2p/logger'
+import { defaultLogger } from '@libp2p/logger'
 import { raceSignal } from 'race-signal'
 import { GatewayError, InvalidParametersError } from '../errors.js'
 import { verifyBlock } from '../verify.js'
@@ -31,10 +31,9 @@ import { DEFAULT_GATEWAY_STALL_MS, RAW_ACCEPT, gatewayUrl, readAll, request } fr
 import { blockKey } from './verifier.js'
 import type { CarStreamHost, Gateway } from './car-stream.js'
 import type { BlockSource, StreamRequest } from '../fetch.js'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('helia:dynamic-directory:gateway')
 
 /** The largest block a gateway may send for `?format=raw` */
 const MAX_BLOCK_BYTES = 4 * 1024 * 1024
@@ -50,17 +49,19 @@ export interface GatewaySourceInit {
   gateways: string[]
   /** How long one gateway request may go without progress */
   stallTimeoutMs?: number
+  /** The node's logger; `defaultLogger()` without one */
+  logger?: ComponentLogger
 }
 
 export type BlockChecker = Pick<Blockstore, 'has'>
 export type GatewayBlockstore = Pick<Blockstore, 'put'> & Partial<BlockChecker>
 
 /** The source for the `gateways` option: undefined when there are none */
-export function gatewaySource (blockstore: GatewayBlockstore, gateways: unknown, stallTimeoutMs?: number): GatewaySource | undefined {
+export function gatewaySource (blockstore: GatewayBlockstore, gateways: unknown, stallTimeoutMs?: number, logger?: ComponentLogger): GatewaySource | undefined {
   if (!Array.isArray(gateways)) {
     throw new InvalidParametersError(`gateways must be an array of URLs, got ${String(gateways)}`)
   }
-  return gateways.length === 0 ? undefined : new GatewaySource(blockstore, { gateways, stallTimeoutMs })
+  return gateways.length === 0 ? undefined : new GatewaySource(blockstore, { gateways, stallTimeoutMs, logger })
 }
 
 /** A block a stream may still bring */
@@ -80,6 +81,7 @@ export class GatewaySource implements BlockSource, CarStreamHost {
   private readonly gateways: Gateway[]
   private readonly blockstore: GatewayBlockstore
   private readonly stallTimeoutMs: number
+  private readonly log: Logger
   private readonly slots = new Map<string, Slot>()
   private readonly streams = new Map<string, CarStream>()
   private readonly served = new Set<string>()
@@ -93,6 +95,7 @@ export class GatewaySource implements BlockSource, CarStreamHost {
     this.blockstore = blockstore
     this.gateways = init.gateways.map(url => ({ url: gatewayUrl(url), failures: 0 }))
     this.stallTimeoutMs = init.stallTimeoutMs ?? DEFAULT_GATEWAY_STALL_MS
+    this.log = (init.logger ?? defaultLogger()).forComponent('helia:dynamic-directory:gateway')
   }
 
   async get (cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined> {
@@ -196,7 +199,7 @@ export class GatewaySource implements BlockSource, CarStreamHost {
         }
       }
       this.trim()
-    })().catch(err => { log('could not store %c: %e', cid, err) })
+    })().catch(err => { this.log('could not store %c: %e', cid, err) })
     this.puts.add(put)
     void put.finally(() => this.puts.delete(put))
     while (this.puts.size >= MAX_PENDING_PUTS) {
@@ -244,7 +247,7 @@ export class GatewaySource implements BlockSource, CarStreamHost {
   /** A gateway failed a request */
   failed (gateway: Gateway, what: string, err: unknown): void {
     gateway.failures++
-    log('%s from %s failed: %e', what, gateway.url, err)
+    this.log('%s from %s failed: %e', what, gateway.url, err)
   }
 
   private async fetchRaw (cid: CID, signal: AbortSignal): Promise<Uint8Array | undefined> {
@@ -280,7 +283,7 @@ export class GatewaySource implements BlockSource, CarStreamHost {
       if (signal.aborted) {
         throw signal.reason
       }
-      log('could not store %c: %e', cid, err)
+      this.log('could not store %c: %e', cid, err)
     }
   }
 

@@ -34,7 +34,7 @@ import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
 import type { SweepResult } from './protect.js'
 import type { DirNode, Step, Target, TreeEnv } from './tree.js'
 import type { UnixFS } from '@helia/unixfs'
-import type { AbortOptions } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
 
 /** The most Tsizes kept; then the map starts again */
@@ -72,6 +72,7 @@ export class MfsCore implements TreeEnv {
   /** `@helia/unixfs` on the same blockstore: file content */
   readonly peer: UnixFS
   private readonly datastore: MFSComponents['datastore']
+  private readonly logger?: ComponentLogger
   /** The blockstore the engine reads beside its gateway source */
   private readonly engineBlockstore: MFSComponents['blockstore']
   private readonly source?: GatewaySource
@@ -91,13 +92,14 @@ export class MfsCore implements TreeEnv {
 
   constructor (components: MFSComponents, init: MFSInit = {}) {
     this.datastore = components.datastore
+    this.logger = components.logger
     this.key = new Key(init.key ?? DEFAULT_ROOT_KEY)
     if (components.pins != null) {
       this.protection = new Protection(components.blockstore, components.pins, this.key.toString())
     }
     const local = this.protection?.wrap() ?? components.blockstore
     // one gateway source for the engine and for the MFS's own reads (path walks, stat, file content)
-    this.source = gatewaySource(local, init.gateways ?? [], init.stallTimeoutMs)
+    this.source = gatewaySource(local, init.gateways ?? [], init.stallTimeoutMs, components.logger)
     this.engineBlockstore = local
     this.blockstore = this.source == null ? local : gatewayFirst(local, this.source)
     this.noFlushLimit = init.noFlushLimit ?? DEFAULT_NO_FLUSH_LIMIT
@@ -116,7 +118,7 @@ export class MfsCore implements TreeEnv {
     if (service == null) {
       const { key: _, noFlushLimit, ...engineInit } = this.init
       const overrides = key === '' ? {} : JSON.parse(key)
-      service = new DirectoryService(this.engineBlockstore, { ...engineInit, ...overrides }, { started: true, source: this.source })
+      service = new DirectoryService(this.engineBlockstore, { ...engineInit, ...overrides }, { started: true, source: this.source, logger: this.logger })
       this.services.set(key, service)
     }
     return service
@@ -132,7 +134,7 @@ export class MfsCore implements TreeEnv {
       const { key: _, noFlushLimit, ...engineInit } = this.init
       const blockstore = offlineReads(this.blockstore)
       // offline: no gateway either
-      this.offline = repairing(new DirectoryService(blockstore, { ...engineInit, gateways: [] }), blockstore)
+      this.offline = repairing(new DirectoryService(blockstore, { ...engineInit, gateways: [] }, { started: true, logger: this.logger }), blockstore)
     }
     return this.offline
   }

@@ -7,7 +7,7 @@ import type { DynamicDirectoryInit } from '../interface.js'
 import type { LsEntry } from '../unixfs/commands/ls.js'
 import type { Pins } from '@helia/interface'
 import type { AddOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileStats, LsOptions as UnixFSLsOptions, MkdirOptions as UnixFSMkdirOptions, RawStats, RmOptions as UnixFSRmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
-import type { AbortOptions } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import type { Mtime } from 'ipfs-unixfs'
@@ -22,6 +22,8 @@ export interface MFSComponents {
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
   /** Where the root CID is kept */
   datastore: Pick<Datastore, 'get' | 'put'>
+  /** The node's logger (`helia.logger`); `defaultLogger()` without one */
+  logger?: ComponentLogger
   /**
    * Helia's pins: with them, every block the MFS writes or reads is pinned
    * (depth 0) so that `helia.gc()` keeps it (see the docs' "What is kept")

@@ -33,6 +33,7 @@ import { repairing } from './utils/repair.js'
 import type { DynamicDirectories, DynamicDirectoryInit } from '../interface.js'
 import type { AnyStatOptions } from './commands/stat.js'
 import type { AddFileOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileCandidate, FileStats, LsOptions, MkdirOptions, RawStats, RmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
+import type { ComponentLogger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -50,23 +51,27 @@ export type UnixFSInit = Pick<DynamicDirectoryInit, 'fetchBudget' | 'cacheNodes'
 export interface UnixFSComponents {
   /** Where blocks are read (over Bitswap, in a Helia node, when not local) and written */
   blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
+  /** The node's logger (`helia.logger`); `defaultLogger()` without one */
+  logger?: ComponentLogger
 }
 
 export class DynamicUnixFS implements UnixFS {
   private readonly blockstore: Pick<Blockstore, 'get' | 'put' | 'has'>
   private readonly init: UnixFSInit
+  private readonly logger?: ComponentLogger
   private readonly peer: UnixFS
   private readonly online: DynamicDirectories
   private offlineDirectories?: DynamicDirectories
 
   constructor (components: UnixFSComponents, init: UnixFSInit = {}) {
+    this.logger = components.logger
     this.init = { fetchBudget: init.fetchBudget, cacheNodes: init.cacheNodes, refetchTimeoutMs: init.refetchTimeoutMs, stallTimeoutMs: init.stallTimeoutMs, gateways: init.gateways }
     // one gateway source for the engine and for the commands' own reads (path walks, stat, file content)
-    const source = gatewaySource(components.blockstore, init.gateways ?? [], init.stallTimeoutMs)
+    const source = gatewaySource(components.blockstore, init.gateways ?? [], init.stallTimeoutMs, components.logger)
     this.blockstore = source == null ? components.blockstore : gatewayFirst(components.blockstore, source)
     this.peer = heliaUnixfs({ ...components, blockstore: this.blockstore })
     try {
-      this.online = repairing(new DirectoryService(components.blockstore, this.init, { started: true, source }), this.blockstore)
+      this.online = repairing(new DirectoryService(components.blockstore, this.init, { started: true, source, logger: components.logger }), this.blockstore)
     } catch (err) {
       throw peerError(err)
     }
@@ -129,7 +134,7 @@ export class DynamicUnixFS implements UnixFS {
   /** The service that reads as the call asks: offline, or not */
   private directories (options: { offline?: boolean }): DynamicDirectories {
     if (checkFlag('offline', 'offline', options.offline)) {
-      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), { ...this.init, gateways: [] }), this.blockstore)
+      this.offlineDirectories ??= repairing(new DirectoryService(offlineReads(this.blockstore), { ...this.init, gateways: [] }, { started: true, logger: this.logger }), this.blockstore)
       return this.offlineDirectories
     }
     return this.online
