@@ -1,5 +1,4 @@
 import * as dagPb from '@ipld/dag-pb'
-import { base58btc } from 'multiformats/bases/base58'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { concat } from 'uint8arrays/concat'
@@ -81,7 +80,10 @@ export function childSize (cid: CID, bytes: Uint8Array): number {
   }))
 }
 
-/** A block's key: blocks are the same whatever the CID version or codec that names them */
+/**
+ * A block's key in a map: its multihash, whatever the CID version or codec
+ * that names it (one char per byte: cheap to make, never shown or stored)
+ */
 export function blockKey (cid: CID): string {
-  return base58btc.encode(cid.multihash.bytes)
+  return String.fromCharCode(...cid.multihash.bytes)
 }

@@ -24,11 +24,11 @@
 
 import { defaultLogger } from '@libp2p/logger'
 import { raceSignal } from 'race-signal'
+import { blockKey } from '../blocks.js'
 import { GatewayError, InvalidParametersError } from '../errors.js'
 import { verifyBlock } from '../verify.js'
 import { CarStream } from './car-stream.js'
 import { DEFAULT_GATEWAY_STALL_MS, RAW_ACCEPT, gatewayUrl, readAll, request } from './client.js'
-import { blockKey } from './verifier.js'
 import type { CarStreamHost, Gateway } from './car-stream.js'
 import type { BlockSource, StreamRequest } from '../fetch.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'

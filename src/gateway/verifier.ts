@@ -9,6 +9,7 @@
  * a lie: the whole response is refused.
  */
 
+import { blockKey } from '../blocks.js'
 import { GatewayError } from '../errors.js'
 import { verifyBlock } from '../verify.js'
 import { shardLinks } from './links.js'
@@ -23,11 +24,6 @@ export interface VerifiedBlock {
   /** The CID its parent (or the caller) names it by */
   cid: CID
   bytes: Uint8Array
-}
-
-/** A block's identity: its multihash, whatever the CID version or codec (one char per byte: cheap to make, never shown) */
-export function blockKey (cid: CID): string {
-  return String.fromCharCode(...cid.multihash.bytes)
 }
 
 export class CarVerifier {
