@@ -5,20 +5,16 @@
  * included, is there after the node stops and starts again on its stores.
  */
 
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import * as dagPb from '@ipld/dag-pb'
-import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
 import { MemoryDatastore } from 'datastore-core'
 import { createHeliaLight } from 'helia'
 import { readBlock } from '../../src/blocks.js'
 import { mfs } from '../../src/mfs/index.js'
-import { connect, createNode, stopAll } from '../fixtures/nodes.js'
+import { connect, createNode, loopbackLibp2pOptions, stopAll } from '../fixtures/nodes.js'
 import { all, bytesOf, createShardedDirectory, importRoot } from './setup.js'
 import type { TestNode } from '../fixtures/nodes.js'
 
@@ -26,15 +22,7 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
 
 /** A node on these stores, as the README composes one: the mixins wrapped before start */
 async function startNode (blockstore: MemoryBlockstore, datastore: MemoryDatastore): Promise<TestNode> {
-  const helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify() },
-    peerDiscovery: [],
-    connectionMonitor: { enabled: false }
-  }))
+  const helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore }), loopbackLibp2pOptions()))
   await helia.start()
   return helia as unknown as TestNode
 }

@@ -11,13 +11,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import * as dagPb from '@ipld/dag-pb'
-import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
 import { FsBlockstore } from 'blockstore-fs'
@@ -29,7 +25,7 @@ import { CID } from 'multiformats/cid'
 import { readBlock } from '../../src/blocks.js'
 import { withDynamicDirectory } from '../../src/index.js'
 import { mfs } from '../../src/mfs/index.js'
-import { connect, createNode, stopAll } from '../fixtures/nodes.js'
+import { connect, createNode, loopbackLibp2pOptions, stopAll } from '../fixtures/nodes.js'
 import { all, bytesOf, importRoot } from './setup.js'
 import type { TestNode } from '../fixtures/nodes.js'
 
@@ -50,15 +46,7 @@ async function start (dir: string): Promise<Started> {
   const datastore = new FsDatastore(join(dir, 'datastore'))
   await disk.open()
   await datastore.open()
-  const helia = withDynamicDirectory(withBitswap(withLibp2pLight(createHeliaLight({ blockstore: disk, datastore }), {
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify() },
-    peerDiscovery: [],
-    connectionMonitor: { enabled: false }
-  }))) as unknown as Node
+  const helia = withDynamicDirectory(withBitswap(withLibp2pLight(createHeliaLight({ blockstore: disk, datastore }), loopbackLibp2pOptions()))) as unknown as Node
   await helia.start()
   return {
     helia,
