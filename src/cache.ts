@@ -52,7 +52,7 @@ export class TreeCache {
 
   /** Caches a snapshot of the directory as it is now, then evicts the least recently used trees over the budget (never this one) */
   set (key: string, directory: DynamicDirectory): void {
-    const cached: Cached = { directory, root: directory.snapshot() }
+    const cached: Cached = { directory, root: directory.shareRoot() }
     this.hold(cached)
     const previous = this.entries.get(key)
     this.entries.delete(key)

@@ -42,7 +42,7 @@ import type { EntryLink } from './entry.js'
 import type { LoadGoal, LoaderEnv, LoadOptions, TreeVersion } from './enumerate/loader.js'
 import type { PrefetchRun } from './enumerate/prefetch.js'
 import type { Shard } from './hamt/shard.js'
-import type { Directory, DirectoryEntry, DirectoryOptions, DirectoryStats, PrefetchProgress, SetOptions } from './interface.js'
+import type { Directory, DirectoryCounters, DirectoryEntry, DirectoryOptions, PrefetchProgress, SetOptions } from './interface.js'
 import type { DirectoryConfig } from './options.js'
 import type { BasicState, HamtState, Layout, State } from './root.js'
 import type { Lifecycle } from './signals.js'
@@ -61,6 +61,8 @@ export interface DirectoryEnv extends LoaderEnv {
   mayKeep?(): boolean
   /** The node's logger; `defaultLogger()` without one */
   logger?: ComponentLogger
+  /** The fetcher reads only the local blockstore (a directory opened with `offline: true`) */
+  offline?: boolean
 }
 
 export class DynamicDirectory implements Directory {
@@ -115,16 +117,17 @@ export class DynamicDirectory implements Directory {
   clone (): DynamicDirectory {
     const state: State = this.state.shape === 'basic'
       ? { ...this.state, entries: new Map(this.state.entries) }
-      : { shape: 'hamt', root: this.snapshot() as Shard, owner: {} }
+      : { shape: 'hamt', root: this.shareRoot() as Shard, owner: {} }
     return new DynamicDirectory(this.env, this.layout, this.loader.clone(), state)
   }
 
   /**
-   * The root as it is now, which no one will change in place from now on
-   * (this directory gets a new owner, so its next edits copy what they
-   * change). Undefined for a basic directory.
+   * Shares the root as it is now: no one changes it in place from now on,
+   * this directory included (it gets a new owner, so its next edits copy
+   * what they change). Not a getter: it changes who owns the tree.
+   * Undefined for a basic directory.
    */
-  snapshot (): Shard | undefined {
+  shareRoot (): Shard | undefined {
     if (this.state.shape === 'basic') {
       return undefined
     }
@@ -149,7 +152,7 @@ export class DynamicDirectory implements Directory {
       return new DynamicDirectory(this.env, layout, this.loader.clone(), { ...this.state, entries: new Map(this.state.entries), persisted: undefined })
     }
     const owner = {}
-    const root = (this.snapshot() as Shard).writable(owner, true)
+    const root = (this.shareRoot() as Shard).writable(owner, true)
     return new DynamicDirectory(this.env, layout, this.loader.clone(), { shape: 'hamt', root, owner })
   }
 
@@ -157,7 +160,7 @@ export class DynamicDirectory implements Directory {
     return this.state.shape
   }
 
-  get stats (): DirectoryStats {
+  get stats (): DirectoryCounters {
     const { fetchedBlocks, bursts, largestBurst } = this.loader.stats
     const prefetch = { prefetchedBlocks: this.prefetched?.fetched ?? 0, prefetching: this.prefetched?.done === false }
     if (this.state.shape === 'basic') {
@@ -187,7 +190,7 @@ export class DynamicDirectory implements Directory {
    * what it passes, with no fetch.
    */
   prefetch (options: PrefetchRun): void {
-    const root = this.snapshot()
+    const root = this.shareRoot()
     if (root == null || this.prefetched?.done === false) {
       return
     }
@@ -281,7 +284,7 @@ export class DynamicDirectory implements Directory {
       }
       // what other versions loaded counts too: a tree loaded whole is listed in link order, with no fetch
       this.state.root = adoptLoaded(this.state.root, this.state.owner)
-      return this.snapshot() as Shard
+      return this.shareRoot() as Shard
     })
     if (Array.isArray(listed) || listed.unloaded === 0) {
       for (const entry of Array.isArray(listed) ? listed : loadedEntries(listed)) {

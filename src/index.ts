@@ -20,10 +20,8 @@
  * ```
  */
 
-import { DirectoryService } from './service.js'
-import type { DynamicDirectories, DynamicDirectoryComponents, DynamicDirectoryInit } from './interface.js'
-
 export * from './interface.js'
+export { dynamicDirectory } from './factory.js'
 export * from './errors.js'
 export { withDynamicDirectory } from './mixin.js'
 export type { HeliaWithDirectories, HeliaLike } from './mixin.js'
@@ -31,11 +29,3 @@ export { unixfs, NotUnixFSError, InvalidPBNodeError } from './unixfs/index.js'
 export type { UnixFSInit, UnixFSComponents, LsEntry } from './unixfs/index.js'
 export { mfs } from './mfs/index.js'
 export type { MFS, MFSInit, MFSComponents, MFSEntry } from './mfs/index.js'
-
-/**
- * The directories of a Helia node (or anything with a blockstore). To stop
- * and start them with the node, use `withDynamicDirectory` instead.
- */
-export function dynamicDirectory (helia: DynamicDirectoryComponents, init: DynamicDirectoryInit = {}): DynamicDirectories {
-  return new DirectoryService(helia.blockstore, init, { started: true, logger: helia.logger })
-}

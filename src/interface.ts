@@ -6,6 +6,7 @@
 
 import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
+import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
 
@@ -183,8 +184,12 @@ export interface DirectoryEntry {
   size: bigint
 }
 
-/** What a Directory has fetched and knows, for progress reports and tests */
-export interface DirectoryStats {
+/**
+ * What a Directory has fetched and knows, for progress reports and tests
+ * (`Directory.stats`). Not `@helia/unixfs`'s `DirectoryStats`, its `stat`
+ * result.
+ */
+export interface DirectoryCounters {
   /** Shard blocks that arrived through the blockstore and were decoded */
   fetchedBlocks: number
   /** Fetch rounds: each partial-enumeration or listing burst, and each lone lookup fetch */
@@ -205,13 +210,33 @@ export interface DirectoryStats {
   prefetching: boolean
 }
 
+/**
+ * The former name of {@link DirectoryCounters}, which `@helia/unixfs` also
+ * uses for another type (its `stat` result)
+ *
+ * @deprecated use DirectoryCounters
+ */
+export type DirectoryStats = DirectoryCounters
+
 /** Options of every Directory operation: an abort signal and progress events */
 export type DirectoryOptions = AbortOptions & ProgressOptions<DirectoryProgressEvents>
 
 /** A prefetch's own options: where its progress goes */
 export interface PrefetchOptions extends ProgressOptions<PrefetchProgressEvents> {}
 
-export interface OpenOptions extends DirectoryOptions {
+/**
+ * How a call reads: `offline: true` reads only what the blockstore holds (a
+ * Helia blockstore's `offline`), and asks no gateway and no peer; a missing
+ * block fails at once. The directory a call opens offline keeps reading
+ * offline.
+ */
+export interface ReadMode {
+  /** @default false */
+  offline?: boolean
+}
+
+/** Options of `open`: the edit options it opens the directory with, how it reads, and the prefetch */
+export interface OpenOptions extends DirectoryOptions, Pick<DirectoryInit, EditOption>, ReadMode {
   /**
    * Fetch the rest of the tree in the background after the open (see
    * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too. Pass
@@ -220,6 +245,14 @@ export interface OpenOptions extends DirectoryOptions {
    * @default the service's `prefetch`
    */
   prefetch?: boolean | PrefetchOptions
+}
+
+/** A directory's own metadata, carried by its root block */
+export interface DirectoryMetadata {
+  /** UnixFS mode bits; absent when the block has none */
+  mode?: number
+  /** UnixFS mtime; absent when the block has none */
+  mtime?: Mtime
 }
 
 /** Options of `Directory.set` */
@@ -237,7 +270,7 @@ export interface Directory {
   /** The directory's current shape: it follows the entries, both ways */
   readonly shape: 'basic' | 'hamt'
   /** What the directory has fetched and knows so far */
-  readonly stats: DirectoryStats
+  readonly stats: DirectoryCounters
   /** True if `name` is an entry; loads the shards on the path to it */
   has (name: string, options?: DirectoryOptions): Promise<boolean>
   /** The entry called `name`, if any; loads the shards on the path to it */
@@ -252,10 +285,27 @@ export interface Directory {
   flush (options?: DirectoryOptions): Promise<CID>
   /** Ends the directory's background work (a prefetch); the directory stays usable */
   close (): void
+  /** The mode and mtime the root block carries (and the next flush writes) */
+  readonly metadata: DirectoryMetadata
+  /**
+   * An independent version whose root carries this mode and mtime instead
+   * (`chmod`, `touch`), sharing everything this one has loaded; its next
+   * flush rewrites the root block only
+   */
+  withMetadata (metadata: DirectoryMetadata): Directory
+  /**
+   * An independent version that starts from everything this one has loaded
+   * (in constant time for a HAMT: the two share shard nodes until one of
+   * them edits one)
+   */
+  clone (): Directory
 }
 
-/** The options of `@helia/unixfs` that shape an edit, per call */
-export interface CidOptions extends DirectoryOptions, Pick<DirectoryInit, EditOption> {}
+/** The options of `@helia/unixfs` that shape an edit, per call, and how the call reads */
+export interface CidOptions extends DirectoryOptions, Pick<DirectoryInit, EditOption>, ReadMode {}
+
+/** The edit options a new directory is shaped by */
+export interface CreateOptions extends Pick<DirectoryInit, EditOption> {}
 
 /** Options of `cp` */
 export interface CpOptions extends CidOptions {
@@ -268,8 +318,8 @@ export interface CpOptions extends CidOptions {
 /** Options of `rm` */
 export interface RmOptions extends CidOptions {}
 
-/** What `stat` tells of a directory: the size facts of {@link DirectoryStats}, under the same names */
-export interface DirectoryStat extends Pick<DirectoryStats, 'knownBytes' | 'knownEntries' | 'sizeExact'> {
+/** What `stat` tells of a directory: the size facts of {@link DirectoryCounters}, under the same names */
+export interface DirectoryStat extends Pick<DirectoryCounters, 'knownBytes' | 'knownEntries' | 'sizeExact'> {
   /** The directory's CID */
   cid: CID
   /** Its shape */
@@ -294,11 +344,37 @@ export interface DirectoryStat extends Pick<DirectoryStats, 'knownBytes' | 'know
   exact: boolean
 }
 
+/** What a read of {@link DynamicDirectories.blockstore} may carry beside its signal */
+export interface BlockReadExtras extends ReadMode {
+  /** Told of the blockstore's own progress events; such a read goes to the blockstore directly */
+  onProgress?(evt: any): void
+  /** Peers the blockstore should ask (Helia's `providers`); such a read goes to the blockstore directly */
+  providers?: unknown[]
+}
+
+/**
+ * The blocks the directories read and write, for code that reads beside
+ * them (the drop-ins' path walks, stats and file reads): a `get` goes through
+ * the directories' block fetcher (the gateways first, when configured), so a
+ * block already on its way for a directory is joined, not asked for again.
+ * A `get` with `offline`, `providers` or `onProgress` goes to the blockstore
+ * itself, which honours them (the gateways first unless `offline`); `put`
+ * and `has` go straight through.
+ */
+export type DirectoryBlocks = Pick<Blockstore<BlockReadExtras, {}, {}, BlockReadExtras>, 'get' | 'put' | 'has'>
+
 /** The directories of a node: Directory objects, and the CID-in, CID-out API of `@helia/unixfs` */
 export interface DynamicDirectories {
-  /** An empty basic directory */
-  create (): Directory
-  /** Opens a basic or HAMT directory; fetches the root block only (nothing, if an earlier call retained its tree) */
+  /** The blocks the directories read and write: see {@link DirectoryBlocks} */
+  readonly blockstore: DirectoryBlocks
+  /** An empty basic directory, shaped by the service's options and then these */
+  create (options?: CreateOptions): Directory
+  /**
+   * Opens a basic or HAMT directory; fetches the root block only (nothing,
+   * if an earlier call retained its tree). The edit options shape what the
+   * Directory's edits write, as `cp`'s do; with `offline`, it reads only the
+   * local blockstore.
+   */
   open (cid: CID, options?: OpenOptions): Promise<Directory>
   /** Links `source` into the directory `target` as `name`; fails with AlreadyExistsError unless `force`. Returns the new root. */
   cp (source: CID, target: CID, name: string, options?: CpOptions): Promise<CID>

@@ -9,10 +9,19 @@
  * edit works on a clone of the cached tree (constant time: the two share
  * every shard node until one of them edits it) and caches the result under
  * its new CID. Every directory of the service fetches through one block
- * fetcher, so a block on its way is never asked for twice.
+ * fetcher, and so does its `blockstore` (the drop-ins' own reads), so a
+ * block on its way is never asked for twice. A node has one service: the
+ * drop-ins use `helia.directories` when `withDynamicDirectory` registered
+ * it, and per-call options (the edit options, `offline`) shape a call, not a
+ * service.
+ *
+ * Offline calls read through a second fetcher over the blockstore's offline
+ * reads: it asks no one, so it cannot ask for a block twice; their trees
+ * are cached apart (they keep reading offline), within the same bound.
  */
 
 import { defaultLogger } from '@libp2p/logger'
+import { offlineReads } from './blocks.js'
 import { TreeCache } from './cache.js'
 import { DynamicDirectory } from './directory.js'
 import { AlreadyExistsError, NotFoundError, NotStartedError } from './errors.js'
@@ -21,15 +30,17 @@ import { gatewaySource } from './gateway/source.js'
 import { Joined } from './joined.js'
 import { assertValidName } from './names.js'
 import { EDIT_OPTIONS, checkNodeCount, resolveConfig } from './options.js'
-import type { BlockReader, BlockWriter } from './blocks.js'
 import type { DirectoryEnv } from './directory.js'
 import type { BlockSource } from './fetch.js'
-import type { BlockChecker } from './gateway/source.js'
 import type { ShardLink } from './hamt/shard.js'
-import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, RmOptions } from './interface.js'
+import type { BlockReadExtras, CidOptions, CpOptions, CreateOptions, Directory, DirectoryBlocks, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, ReadMode, RmOptions } from './interface.js'
 import type { Lifecycle } from './signals.js'
-import type { ComponentLogger } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
+import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
+
+/** The blockstore a service reads and writes: a Helia node's, or any other */
+export type ServiceBlockstore = Pick<Blockstore, 'get' | 'put' | 'has'>
 
 /** Retained shard nodes the cache may hold across all its trees */
 export const DEFAULT_CACHE_NODES = 65_536
@@ -46,33 +57,40 @@ const WITHDRAW_MS = 50
 const STOP_GRACE_MS = 1_000
 
 export class DirectoryService implements DynamicDirectories, Lifecycle {
+  /** The blocks the directories read and write: the drop-ins' reads join the fetcher's */
+  readonly blockstore: DirectoryBlocks
   private readonly logger: ComponentLogger
-  private readonly blockstore: BlockWriter
+  private readonly store: ServiceBlockstore
   private readonly init: DirectoryInit
   private readonly fetcher: BlockFetcher
-  private readonly defaults: DirectoryEnv
+  /** Made on the first offline call */
+  private offlineFetcher?: BlockFetcher
+  private readonly source?: BlockSource
   private readonly cache: TreeCache
   private readonly cacheNodes: number
   private readonly prefetch: { enabled: boolean, nodes: number }
   private controller: AbortController
   private readonly opening = new Joined<DynamicDirectory>()
 
-  constructor (blockstore: BlockReader & BlockWriter & Partial<BlockChecker>, init: DynamicDirectoryInit = {}, options: { started: boolean, source?: BlockSource, logger?: ComponentLogger } = { started: true }) {
+  constructor (blockstore: ServiceBlockstore, init: DynamicDirectoryInit = {}, options: { started: boolean, logger?: ComponentLogger } = { started: true }) {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, gateways = [], ...directoryInit } = init
     checkNodeCount('cacheNodes', cacheNodes)
     checkNodeCount('prefetchNodes', prefetchNodes)
     const config = resolveConfig(directoryInit)
-    this.blockstore = blockstore
+    this.store = blockstore
     this.init = directoryInit
-    // a caller that reads blocks beside the engine shares its source (the drop-ins)
     // Helia's packages log through the node's logger, so two nodes in one process log apart
     this.logger = options.logger ?? defaultLogger()
-    const source = options.source ?? gatewaySource(blockstore, gateways, config.stallTimeoutMs, this.logger)
-    this.fetcher = new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source, log: this.logger.forComponent('helia:dynamic-directory:fetch') })
+    this.source = gatewaySource(blockstore, gateways, config.stallTimeoutMs, this.logger)
+    this.fetcher = this.newFetcher(blockstore, this.source)
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
     this.cache = new TreeCache(cacheNodes)
-    this.defaults = this.env({})
+    this.blockstore = {
+      get: (cid, options = {}) => this.read(cid, options),
+      put: async (cid, bytes, options) => blockstore.put(cid, bytes, options),
+      has: async (cid, options) => blockstore.has(cid, options)
+    }
     this.controller = new AbortController()
     if (!options.started) {
       this.controller.abort(new NotStartedError('The directories component has not been started'))
@@ -108,6 +126,7 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     this.controller.abort(reason)
     // requests no caller waits on any more stay on the wire until a stop: the node's connections end with it
     this.fetcher.cancelAll(reason)
+    this.offlineFetcher?.cancelAll(reason)
     this.cache.clear()
   }
 
@@ -122,13 +141,13 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     this.fetcher.forgetCancelled()
   }
 
-  create (): Directory {
+  create (options: CreateOptions = {}): Directory {
     this.signal.throwIfAborted()
-    return DynamicDirectory.create(this.defaults)
+    return DynamicDirectory.create(this.env(options))
   }
 
   async open (cid: CID, options: OpenOptions = {}): Promise<Directory> {
-    const cached = await this.checkout(cid, this.defaults, { ...options, prefetch: false })
+    const cached = await this.checkout(cid, this.env(options), { ...options, prefetch: false })
     const directory = cached.clone()
     const prefetch = options.prefetch ?? this.prefetch.enabled
     if (prefetch !== false) {
@@ -207,11 +226,44 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     }
   }
 
+  /** A block for a reader beside the directories: through the fetcher, unless the read asks what only the blockstore can do */
+  private async * read (cid: CID, options: AbortOptions & BlockReadExtras): AsyncGenerator<Uint8Array> {
+    if (options.offline === true) {
+      yield * this.store.get(cid, options)
+      return
+    }
+    if (options.onProgress != null || (options.providers?.length ?? 0) > 0) {
+      const bytes = await this.source?.get(cid, { signal: options.signal ?? new AbortController().signal })
+      if (bytes != null) {
+        yield bytes
+        return
+      }
+      yield * this.store.get(cid, options)
+      return
+    }
+    yield await this.fetcher.get(cid, { signal: options.signal ?? new AbortController().signal })
+  }
+
+  private newFetcher (blockstore: Pick<Blockstore, 'get'>, source?: BlockSource): BlockFetcher {
+    const config = resolveConfig(this.init)
+    return new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source, log: this.logger.forComponent('helia:dynamic-directory:fetch') })
+  }
+
+  /** The fetcher a call reads through: the offline one asks no gateway and no peer */
+  private fetcherFor (mode: ReadMode): BlockFetcher {
+    if (mode.offline !== true) {
+      return this.fetcher
+    }
+    this.offlineFetcher ??= this.newFetcher(offlineReads(this.store))
+    return this.offlineFetcher
+  }
+
   private env (options: CidOptions): DirectoryEnv {
     const overrides = Object.fromEntries(EDIT_OPTIONS.filter(key => options[key] != null).map(key => [key, options[key]]))
     return {
-      blockstore: this.blockstore,
-      fetcher: this.fetcher,
+      blockstore: this.store,
+      fetcher: this.fetcherFor(options),
+      offline: options.offline === true,
       config: resolveConfig({ ...this.init, ...overrides }),
       lifecycle: this,
       retainNodes: this.cacheNodes,
@@ -222,8 +274,8 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   }
 }
 
-/** Trees opened with options that shape edits differently are cached apart */
+/** Trees opened with options that shape edits differently, or read offline, are cached apart */
 function cacheKey (cid: CID, env: DirectoryEnv): string {
   const { thresholdBytes, strategy, fanoutBits, cidVersion } = env.config
-  return `${cid}/${thresholdBytes}/${strategy}/${fanoutBits}/${cidVersion}`
+  return `${cid}/${thresholdBytes}/${strategy}/${fanoutBits}/${cidVersion}${env.offline === true ? '/offline' : ''}`
 }

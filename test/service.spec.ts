@@ -2,7 +2,7 @@ import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
 import { dynamicDirectory } from '../src/index.js'
 import { collect } from './fixtures/build.js'
-import { CountingBlockstore } from './fixtures/counting-blockstore.js'
+import { CountingBlockstore, toBytes } from './fixtures/counting-blockstore.js'
 import { asciiEntries, linksBytes, randomFor } from './fixtures/entries.js'
 import { importerDirectory } from './fixtures/importer.js'
 import type { DirectoryEntry } from '../src/index.js'
@@ -50,6 +50,73 @@ describe('the CID-in, CID-out API', function () {
     const v0 = await dirs.cp(entries[0].cid, smaller, entries[0].name, { size: entries[0].size, shardSplitThresholdBytes: 1, shardFanoutBits: 4, profile: 'unixfs-v0-2015' })
     // an opened directory keeps its CID version; the fanout and threshold come from the call
     expect(v0.toString()).to.equal((await importerDirectory(entries, { shardSplitThresholdBytes: 1, shardFanoutBits: 4 })).toString())
+  })
+
+  it('open() takes the edit options per call, as cp does: the Directory it returns edits by them', async () => {
+    const entries = asciiEntries(100, 'open-opt-')
+    const memory = new MemoryBlockstore()
+    const root = await importerDirectory(entries, {}, memory)
+    const dirs = dynamicDirectory({ blockstore: memory })
+    const [extra] = asciiEntries(1, 'open-extra-')
+    const small = { shardSplitThresholdBytes: linksBytes(entries) }
+
+    const directory = await dirs.open(root, small)
+    await directory.set(extra.name, extra.cid, { size: extra.size })
+    expect(directory.shape).to.equal('hamt')
+    const flushed = await directory.flush()
+    expect(flushed.toString()).to.equal((await importerDirectory([...entries, extra], small)).toString())
+    expect(flushed.toString()).to.equal((await dirs.cp(extra.cid, root, extra.name, { ...small, size: extra.size })).toString())
+
+    // the service's own options are untouched: a plain open of the same CID stays basic
+    const plain = await dirs.open(root)
+    await plain.set(extra.name, extra.cid, { size: extra.size })
+    expect(plain.shape).to.equal('basic')
+
+    const v0 = dirs.create({ cidVersion: 0 })
+    await v0.set(extra.name, extra.cid, { size: extra.size })
+    expect((await v0.flush()).version).to.equal(0)
+    await expect(dirs.open(root, { shardFanoutBits: 11 })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+  })
+
+  it('offline: true reads only with offline, and a missing block fails the call at once', async () => {
+    const entries = asciiEntries(3_000, 'offline-')
+    const { root, memory } = await hamtOf(entries, { shardSplitThresholdBytes: 1_000 })
+    const reads: Array<boolean | undefined> = []
+    const blockstore = {
+      get: (cid: CID, options: any = {}) => { reads.push(options.offline); return memory.get(cid, options) },
+      put: async (cid: CID, bytes: Uint8Array) => memory.put(cid, bytes),
+      has: async (cid: CID, options: any = {}) => { reads.push(options.offline); return memory.has(cid) }
+    }
+    const dirs = dynamicDirectory({ blockstore })
+    const listed = await collect(await dirs.open(root, { offline: true }))
+    expect(listed).to.have.length(entries.length)
+    expect((await dirs.stat(root, { offline: true })).shape).to.equal('hamt')
+    expect(reads.length).to.be.greaterThan(1)
+    expect(reads.every(offline => offline === true)).to.be.true('every read of an offline call passed offline: true')
+
+    // online, the same CID is a tree of its own: its reads are not offline
+    reads.length = 0
+    await dirs.stat(root)
+    expect(reads).to.include(undefined)
+
+    const gone = dynamicDirectory({ blockstore: { ...blockstore, get: (cid: CID, options: any = {}) => { throw Object.assign(new Error(`${cid} is not here`), { name: 'NotFoundError' }) } } })
+    await expect(gone.open(root, { offline: true })).to.eventually.be.rejected.with.property('name', 'BlockFetchError')
+  })
+
+  it('its blockstore joins a block on its way for a directory, and passes offline reads to the blockstore', async () => {
+    const entries = asciiEntries(3_000, 'blocks-')
+    const { root, memory } = await hamtOf(entries, { shardSplitThresholdBytes: 1_000 })
+    const slow = new CountingBlockstore(memory, { delayMs: 50 })
+    const dirs = dynamicDirectory({ blockstore: slow })
+
+    const [opened, bytes] = await Promise.all([dirs.open(root), toBytes(dirs.blockstore.get(root))])
+    expect(opened.shape).to.equal('hamt')
+    expect(bytes).to.equalBytes(await toBytes(memory.get(root)))
+    expect(slow.count(root)).to.equal(1)
+
+    expect(await toBytes(dirs.blockstore.get(root, { offline: true }))).to.equalBytes(bytes)
+    expect(slow.count(root)).to.equal(2)
+    expect(await dirs.blockstore.has(root)).to.be.true()
   })
 
   it('ls lists and stat reports what is known without fetching', async () => {

@@ -14,5 +14,5 @@ export async function * cat (core: MfsCore, path: string, options: Partial<CatOp
   // offline: the path is walked offline too (see offline.ts)
   const cid = options.offline === true ? (await offlineTarget(core, segments(path), path, options)).cid : await cidAt(core, path, options)
   const { path: _, ...rest } = options
-  yield * core.peer.cat(cid, rest)
+  yield * core.unixfs.cat(cid, rest)
 }

@@ -7,6 +7,6 @@ import type { MFSChmodOptions } from './interface.js'
 export async function chmod (core: MfsCore, path: string, mode: number, options: Partial<MFSChmodOptions> = {}): Promise<void> {
   await setMetadata(core, path, {
     mode,
-    peer: async (cid, recursive) => core.peer.chmod(cid, mode, { signal: options.signal, recursive })
+    peer: async (cid, recursive) => core.unixfs.chmod(cid, mode, { signal: options.signal, recursive })
   }, options)
 }

@@ -1,40 +1,38 @@
 /**
  * What every MFS command works with: the root (loaded from the datastore on
- * first use), the lock, the transactions, the path walks, and one directory
- * service per set of edit options.
+ * first use), the lock, the transactions, the path walks, and the node's
+ * directories (`helia.directories` where registered, else one engine of its
+ * own), which every call opens directories on with its own edit options.
  *
  * One lock (a write lock: the MFS has one root, and a read may write
  * blocks to learn a changed directory's CID) serializes every call, as
  * kubo's MFS does, so concurrent calls from one app never lose an edit. `cat`
  * and `ls` hold it only while they resolve the path: they stream from a
- * snapshot.
+ * snapshot. `helia.gc()` holds it too, from its sweep to its end (see
+ * `shared.ts`), as kubo's gc holds its GC lock: no directory is written
+ * while a gc runs.
  */
 
-import { unixfs as heliaUnixfs } from '@helia/unixfs'
 import * as dagPb from '@ipld/dag-pb'
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { childSize, offlineReads, readBlock } from '../blocks.js'
+import { repairHashType } from '../compat/legacy-root.js'
+import { repairing } from '../compat/repairing.js'
+import { directoriesOf, readingThrough } from '../drop-in/directories.js'
+import { putEmptyDirectory } from '../drop-in/empty-directory.js'
+import { childSize, readBlock, ReadWriteLock } from '../drop-in/engine.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
-import { gatewayFirst } from '../gateway/blockstore.js'
-import { gatewaySource } from '../gateway/source.js'
-import { repairHashType } from '../hamt/legacy-root.js'
-import { ReadWriteLock } from '../lock.js'
-import { DirectoryService } from '../service.js'
-import { putEmptyDirectory } from '../unixfs/utils/empty-directory.js'
-import { repairing } from '../unixfs/utils/repair.js'
+import { unixfs } from '../unixfs/index.js'
 import { DEFAULT_NO_FLUSH_LIMIT, DEFAULT_ROOT_KEY } from './constants.js'
 import { DoesNotExistError, NoFlushLimitError } from './errors.js'
 import { Protection } from './protect.js'
 import { child, nodeOf, persist, Transaction } from './tree.js'
-import type { DynamicDirectory } from '../directory.js'
-import type { GatewaySource } from '../gateway/source.js'
-import type { DirectoryOptions, DynamicDirectories } from '../interface.js'
+import type { CreateOptions, DirectoryBlocks, DirectoryOptions, DynamicDirectories, OpenOptions } from '../interface.js'
 import type { FlushOptions, MFSComponents, MFSInit } from './interface.js'
 import type { SweepResult } from './protect.js'
 import type { DirNode, Step, Target, TreeEnv } from './tree.js'
 import type { UnixFS } from '@helia/unixfs'
-import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
+import type { AbortOptions } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
 
 /** The most Tsizes kept; then the map starts again */
@@ -67,20 +65,20 @@ export interface NewDirectoryOptions extends AbortOptions {
 }
 
 export class MfsCore implements TreeEnv {
-  /** The node's blockstore; on a Helia node, every block written or read through it is pinned first (see protect.ts) */
-  readonly blockstore: MFSComponents['blockstore']
-  /** `@helia/unixfs` on the same blockstore: file content */
-  readonly peer: UnixFS
+  /** The blocks the MFS reads and writes beside the engine (file content, a `cp` source's root); on a Helia node, each pinned first (see protect.ts) */
+  readonly blockstore: DirectoryBlocks
+  /** The `unixfs()` drop-in on the MFS's blocks and directories: file content, and `stat` */
+  readonly unixfs: UnixFS
   private readonly datastore: MFSComponents['datastore']
-  private readonly logger?: ComponentLogger
-  /** The blockstore the engine reads beside its gateway source */
-  private readonly engineBlockstore: MFSComponents['blockstore']
-  private readonly source?: GatewaySource
+  /** The node's directories */
+  private readonly directories: DynamicDirectories
+  /** The same, reading a root written without hashType as murmur3: for offline reads */
+  private readonly repaired: DynamicDirectories
+  /** The edit options of `mfs()`'s init: every directory opens with them, under a call's own */
+  private readonly editDefaults: CreateOptions
   private readonly key: Key
   private readonly init: MFSInit
   private readonly noFlushLimit: number
-  private readonly services = new Map<string, DirectoryService>()
-  private offline?: DynamicDirectories
   private readonly lock = new ReadWriteLock()
   private root?: DirNode
   /** Tsizes of directory blocks this MFS wrote or read (two versions with the same entries have one CID) */
@@ -92,62 +90,43 @@ export class MfsCore implements TreeEnv {
 
   constructor (components: MFSComponents, init: MFSInit = {}) {
     this.datastore = components.datastore
-    this.logger = components.logger
     this.key = new Key(init.key ?? DEFAULT_ROOT_KEY)
-    if (components.pins != null) {
-      this.protection = new Protection(components.blockstore, components.pins, this.key.toString())
-    }
-    const local = this.protection?.wrap() ?? components.blockstore
-    // one gateway source for the engine and for the MFS's own reads (path walks, stat, file content)
-    this.source = gatewaySource(local, init.gateways ?? [], init.stallTimeoutMs, components.logger)
-    this.engineBlockstore = local
-    this.blockstore = this.source == null ? local : gatewayFirst(local, this.source)
     this.noFlushLimit = init.noFlushLimit ?? DEFAULT_NO_FLUSH_LIMIT
     if (!Number.isSafeInteger(this.noFlushLimit) || this.noFlushLimit < 0) {
       throw new InvalidParametersError(`noFlushLimit must be a non-negative integer, got ${String(init.noFlushLimit)}`)
     }
     this.init = init
-    this.peer = heliaUnixfs({ blockstore: this.blockstore as any })
-    // checks the engine options now, not at the first call
-    this.service('')
-  }
-
-  /** The directory service for a service key ('' for the init options) */
-  service (key: string): DirectoryService {
-    let service = this.services.get(key)
-    if (service == null) {
-      const { key: _, noFlushLimit, ...engineInit } = this.init
-      const overrides = key === '' ? {} : JSON.parse(key)
-      service = new DirectoryService(this.engineBlockstore, { ...engineInit, ...overrides }, { started: true, source: this.source, logger: this.logger })
-      this.services.set(key, service)
+    const { key: _, noFlushLimit, ...engineInit } = init
+    this.directories = directoriesOf(components, engineInit)
+    const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = init
+    this.editDefaults = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
+    // checks them now, not at the first call
+    this.directories.create(this.editDefaults)
+    this.repaired = repairing(this.directories)
+    if (components.pins != null) {
+      this.protection = new Protection(this.directories.blockstore, components.pins, this.key.toString())
     }
-    return service
+    this.blockstore = this.protection?.wrap() ?? this.directories.blockstore
+    this.unixfs = unixfs({ blockstore: this.blockstore, directories: readingThrough(this.directories, this.blockstore), logger: components.logger })
   }
 
   /**
-   * The directories of offline reads: every block they read is read with
-   * `offline: true` (made on first use; a hashType-less HAMT root is read as
-   * murmur3, as the `unixfs()` drop-in reads it)
+   * The key of a call's edit options ('' when it passes none): a directory
+   * opened with other options is reopened with the call's before it edits
    */
-  offlineService (): DynamicDirectories {
-    if (this.offline == null) {
-      const { key: _, noFlushLimit, ...engineInit } = this.init
-      const blockstore = offlineReads(this.blockstore)
-      // offline: no gateway either
-      this.offline = repairing(new DirectoryService(blockstore, { ...engineInit, gateways: [] }, { started: true, logger: this.logger }), blockstore)
-    }
-    return this.offline
-  }
-
-  /** The service key of a call's shard options: '' when it passes none */
-  serviceKey (options: object): string {
+  editKey (options: object): string {
     const overrides = Object.fromEntries(SHARD_OPTIONS.filter(name => (options as any)[name] != null).map(name => [name, (options as any)[name]]))
     if (Object.keys(overrides).length === 0) {
       return ''
     }
     // checked here, so a bad option refuses the call before anything changes
-    this.service(JSON.stringify(overrides))
+    this.directories.create(overrides)
     return JSON.stringify(overrides)
+  }
+
+  /** Opens `cid` offline: every block read with `offline: true`; a root written without hashType is read as murmur3 */
+  async openOffline (cid: CID, options: AbortOptions): Promise<ReturnType<DynamicDirectories['open']>> {
+    return this.repaired.open(cid, { ...engine(options), offline: true })
   }
 
   /**
@@ -200,17 +179,19 @@ export class MfsCore implements TreeEnv {
   }
 
   /**
-   * Before `helia.gc()`: unpins what this MFS no longer references, walking
-   * the local blocks under the stored root and the in-memory one (its
-   * changed directories written first, as `stat` writes them). Under the
-   * lock, so no call changes the tree meanwhile.
+   * Before `helia.gc()`: takes the lock, and unpins what this MFS no longer
+   * references, walking the local blocks under the stored root and the
+   * in-memory one (its changed directories written first, as `stat` writes
+   * them) and pinning the local ones it reaches. The lock stays held until
+   * `release` is called, once the gc has ended: no call writes a directory
+   * meanwhile, so every block the gc could take is one the sweep has seen.
    */
-  async collect (options: AbortOptions = {}): Promise<SweepResult | undefined> {
+  async holdForGc (options: AbortOptions = {}): Promise<{ swept?: SweepResult, release(): void }> {
     const protection = this.protection
-    if (protection == null) {
-      return undefined
-    }
     const release = await this.lock.writeLock({ signal: options.signal })
+    if (protection == null) {
+      return { release }
+    }
     try {
       const roots: CID[] = []
       const stored = await this.storedRoot(options)
@@ -220,10 +201,16 @@ export class MfsCore implements TreeEnv {
       if (this.root != null) {
         roots.push(await persist(this, this.root, engine(options)))
       }
-      return await protection.sweep(roots, options)
-    } finally {
+      return { swept: await protection.sweep(roots, options), release }
+    } catch (err) {
       release()
+      throw err
     }
+  }
+
+  /** A directory block the MFS has written: with pins, kept as this node's own (a lost one is never asked of the network) */
+  async wrote (cid: CID, options: AbortOptions): Promise<void> {
+    await this.protection?.protect(cid, true, options)
   }
 
   /** The root CID in the datastore; undefined before the first flush */
@@ -267,14 +254,16 @@ export class MfsCore implements TreeEnv {
     return this.root
   }
 
-  /** Opens `cid` as a directory node; undefined when it is no directory. A hashType-less HAMT root is repaired (the node is marked changed). */
-  async openDirectory (service: string, cid: CID, options: AbortOptions): Promise<DirNode | undefined> {
+  /** Opens `cid` as a directory node with the edit options of `editKey`; undefined when it is no directory. A hashType-less HAMT root is repaired (the node is marked changed). */
+  async openDirectory (editKey: string, cid: CID, options: AbortOptions): Promise<DirNode | undefined> {
     if (cid.code !== dagPb.code) {
       return undefined
     }
+    const open: OpenOptions = { ...engine(options), ...this.editDefaults, ...(editKey === '' ? {} : JSON.parse(editKey) as CreateOptions) }
     try {
-      const directory = await this.service(service).open(cid, engine(options)) as DynamicDirectory
-      return nodeOf(directory, service, cid)
+      // the engine reads beside the protection: a lost root only this node wrote fails here, at once
+      await this.protection?.beforeRead(cid, options)
+      return nodeOf(await this.directories.open(cid, open), editKey, cid)
     } catch (err: any) {
       if (err.name === 'NotADirectoryError') {
         return undefined
@@ -286,8 +275,7 @@ export class MfsCore implements TreeEnv {
       if (fixed == null) {
         throw err
       }
-      const directory = await this.service(service).open(fixed, engine(options)) as DynamicDirectory
-      return nodeOf(directory, service)
+      return nodeOf(await this.directories.open(fixed, open), editKey)
     }
   }
 
@@ -305,10 +293,10 @@ export class MfsCore implements TreeEnv {
   }
 
   /** A new empty directory, its block written (as `@helia/unixfs` `mkdir` writes it) */
-  async newDirectory (service: string, options: NewDirectoryOptions): Promise<DirNode> {
+  async newDirectory (editKey: string, options: NewDirectoryOptions): Promise<DirNode> {
     const cidVersion = options.cidVersion ?? (options.profile == null ? this.init.cidVersion : undefined)
     const empty = await putEmptyDirectory(this.blockstore, { mode: options.mode, mtime: options.mtime, cidVersion: cidVersion as any, profile: options.profile ?? this.init.profile, signal: options.signal })
-    const node = await this.openDirectory(service, empty.cid, options)
+    const node = await this.openDirectory(editKey, empty.cid, options)
     if (node == null) {
       throw new Error('internal: an empty directory did not open')
     }
@@ -362,8 +350,8 @@ export class MfsCore implements TreeEnv {
   async editable (tx: Transaction, trail: Step[], options: AbortOptions & object): Promise<Step[]> {
     const steps = tx.edit(trail)
     const last = steps[steps.length - 1].node
-    const key = this.serviceKey(options)
-    if (last.service !== key) {
+    const key = this.editKey(options)
+    if (last.editKey !== key) {
       // written as it is, then reopened with the options this call edits it by
       const cid = await persist(this, last, engine(options))
       const reopened = await this.openDirectory(key, cid, options)
@@ -371,7 +359,7 @@ export class MfsCore implements TreeEnv {
         throw new Error('internal: a directory did not reopen')
       }
       last.directory = reopened.directory
-      last.service = key
+      last.editKey = key
       last.cid = undefined
     }
     return steps

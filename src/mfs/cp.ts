@@ -8,8 +8,8 @@
  * copies what it edits), so the copy fetches nothing.
  */
 
+import { sourceSize } from '../drop-in/source.js'
 import { InvalidParametersError } from '../errors.js'
-import { sourceSize } from '../unixfs/utils/source.js'
 import { segments } from './core.js'
 import { DoesNotExistError } from './errors.js'
 import { cloneNode } from './tree.js'

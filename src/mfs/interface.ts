@@ -3,8 +3,8 @@
  * commands can import them without importing the export path's entry.
  */
 
-import type { DynamicDirectoryInit } from '../interface.js'
-import type { LsEntry } from '../unixfs/commands/ls.js'
+import type { DynamicDirectories, DynamicDirectoryInit } from '../interface.js'
+import type { LsEntry } from '../unixfs/index.js'
 import type { Pins } from '@helia/interface'
 import type { AddOptions, CatOptions, ChmodOptions, CpOptions, DirectoryStats, ExtendedDirectoryStats, ExtendedFileStats, ExtendedRawStats, ExtendedStatOptions, FileStats, LsOptions as UnixFSLsOptions, MkdirOptions as UnixFSMkdirOptions, RawStats, RmOptions as UnixFSRmOptions, StatOptions, TouchOptions, UnixFS } from '@helia/unixfs'
 import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
@@ -25,8 +25,13 @@ export interface MFSComponents {
   /** The node's logger (`helia.logger`); `defaultLogger()` without one */
   logger?: ComponentLogger
   /**
-   * Helia's pins: with them, every block the MFS writes or reads is pinned
-   * (depth 0) so that `helia.gc()` keeps it (see the docs' "What is kept")
+   * The node's directories (`withDynamicDirectory`): when present, the MFS
+   * edits on them, with their options, instead of making its own engine
+   */
+  directories?: DynamicDirectories
+  /**
+   * Helia's pins: with them, the MFS's blocks are pinned (depth 0) so that
+   * `helia.gc()` keeps them (see the docs' "What is kept")
    */
   pins?: Pick<Pins, 'add' | 'rm' | 'get' | 'ls' | 'setMetadata'>
   /**

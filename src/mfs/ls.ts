@@ -15,16 +15,15 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
-import { readBlock } from '../blocks.js'
-import { checkCount } from '../unixfs/utils/options.js'
+import { readBlock } from '../drop-in/engine.js'
+import { checkCount } from '../drop-in/options.js'
 import { engine, segments } from './core.js'
 import { DoesNotExistError } from './errors.js'
 import { offlineTarget } from './offline.js'
 import { persist } from './tree.js'
 import type { MfsCore } from './core.js'
 import type { LsOptions, MFSEntry } from './interface.js'
-import type { DynamicDirectory } from '../directory.js'
-import type { DirectoryEntry } from '../interface.js'
+import type { Directory, DirectoryEntry } from '../interface.js'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -54,7 +53,7 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   })
 
   if ('entry' in listed) {
-    for await (const exported of core.peer.ls(listed.entry.cid, { signal: options.signal, offline: options.offline })) {
+    for await (const exported of core.unixfs.ls(listed.entry.cid, { signal: options.signal, offline: options.offline })) {
       const entry: MFSEntry = { ...exported, name: names[names.length - 1], path: prefix }
       yield options.long === true ? await long(core, entry, options) : entry
     }
@@ -86,7 +85,7 @@ export async function * ls (core: MfsCore, path: string = '/', options: Partial<
   yield * await Promise.all(batch.map(async item => long(core, item, options)))
 }
 
-type Listed = { directory: Pick<DynamicDirectory, 'entries'> } | { entry: Pick<DirectoryEntry, 'cid'> }
+type Listed = { directory: Pick<Directory, 'entries'> } | { entry: Pick<DirectoryEntry, 'cid'> }
 
 /** What `ls` lists, read offline (see offline.ts) */
 async function offlineListing (core: MfsCore, names: string[], path: string, options: AbortOptions): Promise<Listed> {

@@ -31,7 +31,7 @@ export async function mkdir (core: MfsCore, path: string, options: Partial<Mkdir
       }
       throw new AlreadyExistsError(`${path} already exists`)
     }
-    const node = await core.newDirectory(core.serviceKey(options), options)
+    const node = await core.newDirectory(core.editKey(options), options)
     const steps = await core.editable(tx, trail, options)
     await core.link(steps, names[names.length - 1], node, options)
   })

@@ -10,8 +10,8 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
+import { peerError } from '../drop-in/errors.js'
 import { NotADirectoryError } from '../errors.js'
-import { peerError } from '../unixfs/errors.js'
 import { engine } from './core.js'
 import { DoesNotExistError } from './errors.js'
 import { persist } from './tree.js'
@@ -71,7 +71,7 @@ async function openOffline (core: MfsCore, cid: CID, options: AbortOptions): Pro
     return undefined
   }
   try {
-    return await core.offlineService().open(cid, engine(options))
+    return await core.openOffline(cid, options)
   } catch (err: any) {
     if (err.name === 'NotADirectoryError') {
       return undefined

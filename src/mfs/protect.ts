@@ -4,11 +4,15 @@
  * are skipped, nothing is fetched); Helia's gc keeps what `pins.isPinned`
  * reports and deletes the rest.
  *
- * - Every block the MFS writes or reads is pinned with depth 0, before the
- * write or the read, so a gc between the two finds it pinned. A pin of one
- * block walks nothing: it costs a few datastore writes, once per block, so
- * a flush pays for the blocks it writes and an edit for the blocks it
- * fetches, whatever the size of the tree.
+ * - Every block the MFS writes or reads beside the engine (file content, a
+ * `cp` source's root, each directory root it opens; `wrap`, `beforeRead`)
+ * is pinned with depth 0 before the write or the read, so a gc between the
+ * two finds it pinned; each directory block a flush wrote is pinned as this
+ * node's own right after. A pin of one block walks nothing: it costs a few
+ * datastore writes, once per block. The engine's own reads and writes (on
+ * the node's shared `helia.directories`) are not wrapped: a gc holds the
+ * MFS's lock from its sweep to its end, so no directory is written while it
+ * runs, and the sweep has pinned every local block the roots reach.
  * - The pins are the block's multihash under the private-use multicodec
  * `MFS_PIN_CODEC`: never the CID an app pins, so `pins.add` of an app never
  * meets `AlreadyPinnedError` for a block the MFS holds, and an app's
@@ -23,13 +27,14 @@
  * That walk is kubo's `BestEffortRoots` walk, at the gc, not at a flush.
  * - A block this node wrote is read offline: when it is gone, the read fails
  * at once with LostBlockError instead of asking the network, which has
- * never seen it.
+ * never seen it (the inner shard nodes of a HAMT the MFS wrote excepted:
+ * the engine reads those).
  */
 
 import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
-import { blockKey, readBlock } from '../blocks.js'
+import { blockKey, readBlock } from '../drop-in/engine.js'
 import { LostBlockError } from './errors.js'
 import type { GraphWalkerFactory, Pins } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
@@ -140,18 +145,27 @@ export class Protection {
         return store.put(cid, bytes, options)
       },
       async * get (cid, options) {
-        const state = await protection.protect(cid, false, options)
-        if (state?.written !== true) {
-          yield * store.get(cid, options)
-          return
-        }
-        if (!await store.has(cid, options)) {
-          throw new LostBlockError(`Block ${cid} was written by this node's MFS and is no longer in the blockstore: no other node has been asked for it`)
-        }
-        yield * store.get(cid, { ...options, offline: true } as any)
+        const written = await protection.beforeRead(cid, options)
+        yield * store.get(cid, written ? { ...options, offline: true } as any : options)
       },
       has: async (cid, options) => store.has(cid, options)
     }
+  }
+
+  /**
+   * Before a read of the block: pins it, and fails with LostBlockError when
+   * this node wrote it and it is gone (no other node has it to ask). True
+   * when this node wrote it: read it offline.
+   */
+  async beforeRead (cid: CID, options: AbortOptions = {}): Promise<boolean> {
+    const state = await this.protect(cid, false, options)
+    if (state?.written !== true) {
+      return false
+    }
+    if (!await this.store.has(cid, options)) {
+      throw new LostBlockError(`Block ${cid} was written by this node's MFS and is no longer in the blockstore: no other node has been asked for it`)
+    }
+    return true
   }
 
   /** Marks a call in progress: what it touches is kept by a sweep until it ends */

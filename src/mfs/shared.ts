@@ -4,7 +4,8 @@
  * `key` works on one core, with one root, one lock and one set of unflushed
  * edits, so two parts of an app writing through their own `mfs(helia)` lose
  * nothing. On a node with pins, `helia.gc()` first lets every MFS open on it
- * unpin what it no longer references (see `protect.ts`).
+ * unpin what it no longer references (see `protect.ts`), and runs while
+ * each one's lock is held.
  */
 
 import { Key } from 'interface-datastore'
@@ -67,10 +68,18 @@ function hookGc (components: MFSComponents, core: MfsCore): void {
   if (cores == null) {
     const all = new Set<MfsCore>()
     components.gc = async function (this: unknown, options) {
-      for (const each of all) {
-        await each.collect(options)
+      // every MFS sweeps and keeps its lock until the gc ends: no directory is written meanwhile
+      const held: Array<() => void> = []
+      try {
+        for (const each of all) {
+          held.push((await each.holdForGc(options)).release)
+        }
+        await gc.call(this ?? components, options)
+      } finally {
+        for (const release of held) {
+          release()
+        }
       }
-      await gc.call(this ?? components, options)
     }
     collectors.set(components, all)
     cores = all

@@ -22,19 +22,18 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import type { DynamicDirectory } from '../directory.js'
-import type { DirectoryEntry, DirectoryOptions } from '../interface.js'
+import type { Directory, DirectoryEntry, DirectoryOptions } from '../interface.js'
 import type { CID } from 'multiformats/cid'
 
 export interface DirNode {
   /** The engine's Directory; only the transaction that copied this node changes it */
-  directory: DynamicDirectory
+  directory: Directory
   /** What the directory was last written as; undefined while it has unwritten edits */
   cid?: CID
   /** The Tsize of a link to `cid`, when known (from the parent's link, or the write) */
   size?: bigint
-  /** The key of the directory service (edit options) it was opened with */
-  service: string
+  /** The key of the edit options it was opened with ('' for the MFS's own) */
+  editKey: string
   /** Sub-directories opened under it, by name */
   children: Map<string, DirNode>
   /** Children whose link in `directory` is older than the child */
@@ -54,16 +53,19 @@ export type Target =
 
 export interface TreeEnv {
   /**
-   * Opens `cid` as a directory with a service key's edit options; undefined
-   * when it is no directory. A repaired root comes back without `cid`.
+   * Opens `cid` as a directory with the edit options of `editKey`;
+   * undefined when it is no directory. A repaired root comes back without
+   * `cid`.
    */
-  openDirectory(service: string, cid: CID, options: DirectoryOptions): Promise<DirNode | undefined>
+  openDirectory(editKey: string, cid: CID, options: DirectoryOptions): Promise<DirNode | undefined>
+  /** Told of each directory block a persist wrote */
+  wrote(cid: CID, options: DirectoryOptions): Promise<void>
   /** The Tsize of a link to the directory block `cid` (its length plus its links' Tsize) */
   sizeOf(cid: CID, options: DirectoryOptions): Promise<bigint>
 }
 
-export function nodeOf (directory: DynamicDirectory, service: string, cid?: CID): DirNode {
-  return { directory, cid, service, children: new Map(), stale: new Set() }
+export function nodeOf (directory: Directory, editKey: string, cid?: CID): DirNode {
+  return { directory, cid, editKey, children: new Map(), stale: new Set() }
 }
 
 /**
@@ -72,7 +74,7 @@ export function nodeOf (directory: DynamicDirectory, service: string, cid?: CID)
  * edits them copies first
  */
 export function cloneNode (node: DirNode): DirNode {
-  return { directory: node.directory.clone(), cid: node.cid, size: node.size, service: node.service, children: new Map(node.children), stale: new Set(node.stale) }
+  return { directory: node.directory.clone(), cid: node.cid, size: node.size, editKey: node.editKey, children: new Map(node.children), stale: new Set(node.stale) }
 }
 
 /**
@@ -165,7 +167,7 @@ export async function child (env: TreeEnv, trail: Step[], name: string, options:
   if (entry.cid.code !== dagPb.code) {
     return { kind: 'other', entry }
   }
-  const node = await env.openDirectory(parent.service, entry.cid, options)
+  const node = await env.openDirectory(parent.editKey, entry.cid, options)
   if (node == null) {
     return { kind: 'other', entry }
   }
@@ -210,6 +212,7 @@ export async function persist (env: TreeEnv, node: DirNode, options: DirectoryOp
   node.cid = await node.directory.flush(options)
   if (before == null || !before.equals(node.cid)) {
     node.size = undefined
+    await env.wrote(node.cid, options)
   }
   return node.cid
 }

@@ -14,13 +14,13 @@ import type { CID } from 'multiformats/cid'
 
 export async function writeBytes (core: MfsCore, bytes: Uint8Array, path: string, options: Partial<WriteOptions> = {}): Promise<void> {
   const names = target(path)
-  const cid = await core.peer.addBytes(bytes, options)
+  const cid = await core.unixfs.addBytes(bytes, options)
   await write(core, cid, names, path, options)
 }
 
 export async function writeByteStream (core: MfsCore, bytes: ByteStream, path: string, options: Partial<WriteOptions> = {}): Promise<void> {
   const names = target(path)
-  const cid = await core.peer.addByteStream(bytes, options)
+  const cid = await core.unixfs.addByteStream(bytes, options)
   await write(core, cid, names, path, options)
 }
 

@@ -24,7 +24,7 @@ import type { UnixFS } from '@helia/unixfs'
  * their `code`): every error the drop-in throws that `@helia/unixfs` has a
  * class for is one of them
  */
-export { NotUnixFSError, InvalidPBNodeError } from './errors.js'
+export { NotUnixFSError, InvalidPBNodeError } from '../drop-in/errors.js'
 /** `@helia/unixfs`'s import sources, so that swapping the import keeps them */
 export { globSource, urlSource } from '@helia/unixfs'
 export type { GlobSourceResult, GlobSourceOptions } from '@helia/unixfs'

@@ -3,9 +3,9 @@
  * the source's Tsize read the way `@helia/unixfs` reads it.
  */
 
-import { engineEdit } from '../utils/engine.js'
-import { checkFlag, readOptions, refuseProviders } from '../utils/options.js'
-import { sourceSize } from '../utils/source.js'
+import { engineEdit } from '../../drop-in/edit-options.js'
+import { checkFlag, readOptions, refuseProviders } from '../../drop-in/options.js'
+import { sourceSize } from '../../drop-in/source.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { CpOptions } from '@helia/unixfs'

@@ -12,7 +12,7 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { checkCount, engineOptions } from '../utils/options.js'
+import { checkCount, engineOptions } from '../../drop-in/options.js'
 import { resolvePath } from '../utils/paths.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { LsOptions, UnixFS } from '@helia/unixfs'

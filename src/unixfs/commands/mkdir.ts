@@ -4,9 +4,9 @@
  * empty directory is put and linked as `dirname`.
  */
 
-import { putEmptyDirectory } from '../utils/empty-directory.js'
-import { engineEdit } from '../utils/engine.js'
-import { checkFlag, readOptions, refuseProviders } from '../utils/options.js'
+import { engineEdit } from '../../drop-in/edit-options.js'
+import { putEmptyDirectory } from '../../drop-in/empty-directory.js'
+import { checkFlag, readOptions, refuseProviders } from '../../drop-in/options.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { MkdirOptions } from '@helia/unixfs'

@@ -4,8 +4,8 @@
  * returns the target as it was; absent from a HAMT, it is NotFoundError.
  */
 
-import { engineEdit } from '../utils/engine.js'
-import { readOptions, refuseProviders } from '../utils/options.js'
+import { engineEdit } from '../../drop-in/edit-options.js'
+import { readOptions, refuseProviders } from '../../drop-in/options.js'
 import { readRawTarget } from '../utils/target.js'
 import type { DynamicDirectories } from '../../interface.js'
 import type { RmOptions } from '@helia/unixfs'

@@ -8,9 +8,9 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS as UnixFSData } from 'ipfs-unixfs'
-import { readBlock } from '../../blocks.js'
+import { readBlock } from '../../drop-in/engine.js'
+import { checkFlag, engineOptions, readOptions, refuseProviders } from '../../drop-in/options.js'
 import { dagTotals, exactFilter } from '../utils/dag-stats.js'
-import { checkFlag, engineOptions, readOptions, refuseProviders } from '../utils/options.js'
 import { resolvePath } from '../utils/paths.js'
 import { isDirectory } from './ls.js'
 import type { DynamicDirectories } from '../../interface.js'

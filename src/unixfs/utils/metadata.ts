@@ -14,12 +14,10 @@
  */
 
 import * as dagPb from '@ipld/dag-pb'
-import { readBlock } from '../../blocks.js'
-import { repairHashType } from '../../hamt/legacy-root.js'
-import { decodeUnixFSData } from '../../pb/unixfs-data.js'
+import { repairHashType } from '../../compat/legacy-root.js'
+import { readBlock, decodeUnixFSData } from '../../drop-in/engine.js'
 import { pathSegments } from './paths.js'
-import type { DynamicDirectory } from '../../directory.js'
-import type { DynamicDirectories } from '../../interface.js'
+import type { Directory, DynamicDirectories } from '../../interface.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { Mtime } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
@@ -28,6 +26,7 @@ export interface MetadataCall {
   path?: string
   recursive?: boolean
   signal?: AbortSignal
+  offline?: boolean
 }
 
 /** `change` applied to a HAMT target on the engine; `peer` for anything else */
@@ -35,7 +34,7 @@ export async function hamtMetadata (directories: DynamicDirectories, blockstore:
   if (options.recursive === true) {
     return peer()
   }
-  const read = { signal: options.signal }
+  const read = { signal: options.signal, offline: options.offline }
   // the directories on the path, and the names that link each next one
   const trail: Array<{ cid: CID, name: string }> = []
   let target = cid
@@ -55,15 +54,15 @@ export async function hamtMetadata (directories: DynamicDirectories, blockstore:
     return peer()
   }
 
-  let directory: DynamicDirectory
+  let directory: Directory
   try {
-    directory = await directories.open(target, read) as DynamicDirectory
+    directory = await directories.open(target, read)
   } catch (err: any) {
     const repaired = err.name === 'InvalidShardError' ? await repairHashType(blockstore, target, read) : undefined
     if (repaired == null) {
       throw err
     }
-    directory = await directories.open(repaired, read) as DynamicDirectory
+    directory = await directories.open(repaired, read)
   }
   const before = directory.metadata
   let updated = await directory.withMetadata({ mode: change.mode ?? before.mode, mtime: change.mtime ?? before.mtime }).flush(read)
@@ -87,10 +86,4 @@ async function isHamt (blockstore: Pick<Blockstore, 'get'>, cid: CID, options: {
 
 async function isBasic (blockstore: Pick<Blockstore, 'get'>, cid: CID, options: { signal?: AbortSignal }): Promise<boolean> {
   return (await unixfsType(blockstore, cid, options)) === 'directory'
-}
-
-/** `@helia/unixfs` `touch`'s default mtime: now */
-export function now (): Mtime {
-  const ms = Date.now()
-  return { secs: BigInt(Math.floor(ms / 1000)), nsecs: (ms % 1000) * 1_000_000 }
 }

@@ -14,8 +14,8 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
+import { invalidNameReason } from '../../drop-in/engine.js'
 import { NotFoundError } from '../../errors.js'
-import { invalidNameReason } from '../../names.js'
 import type { DirectoryOptions, DynamicDirectories } from '../../interface.js'
 import type { CID } from 'multiformats/cid'
 

@@ -6,8 +6,8 @@
  */
 
 import * as raw from 'multiformats/codecs/raw'
-import { readBlock } from '../../blocks.js'
-import type { ReadOptions } from './options.js'
+import { readBlock } from '../../drop-in/engine.js'
+import type { ReadOptions } from '../../drop-in/options.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 

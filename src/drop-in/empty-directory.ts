@@ -7,8 +7,8 @@
 
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
-import { writeDagPb } from '../../blocks.js'
-import { InvalidParametersError } from '../../errors.js'
+import { writeDagPb } from '../blocks.js'
+import { InvalidParametersError } from '../errors.js'
 import type { MkdirOptions } from '@helia/unixfs'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'

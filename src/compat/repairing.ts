@@ -1,19 +1,19 @@
 /**
- * The drop-in reads a HAMT root that `@helia/unixfs` chmod/touch wrote
- * without `hashType` as the MFS does (see `mfs/legacy-hamt.ts`): as
- * murmur3. This wraps the engine's service so that a call the engine refuses
- * for such a root runs again on the root rewritten with hashType 0x22 (its
- * block put once, remembered). `ls` and `stat` then list and count the same
+ * The drop-ins read a HAMT root that `@helia/unixfs` chmod/touch wrote
+ * without `hashType` as murmur3 (see `legacy-root.ts`). This wraps the
+ * node's directories so that a call the engine refuses for such a root runs
+ * again on the root rewritten with hashType 0x22 (its block put once,
+ * remembered). `ls` and `stat` then list and count the same
  * entries (`stat` still reports the CID it was given, from its own block); an
  * edit's result links the repaired root, so it carries hashType from then on.
  */
 
-import { repairHashType } from '../../hamt/legacy-root.js'
-import type { CidOptions, CpOptions, Directory, DirectoryEntry, DirectoryStat, DynamicDirectories, OpenOptions, RmOptions } from '../../interface.js'
-import type { Blockstore } from 'interface-blockstore'
+import { repairHashType } from './legacy-root.js'
+import type { CidOptions, CreateOptions, CpOptions, Directory, DirectoryEntry, DirectoryStat, DynamicDirectories, OpenOptions, RmOptions } from '../interface.js'
 import type { CID } from 'multiformats/cid'
 
-export function repairing (service: DynamicDirectories, blockstore: Pick<Blockstore, 'get' | 'put'>): DynamicDirectories {
+export function repairing (service: DynamicDirectories): DynamicDirectories {
+  const blockstore = service.blockstore
   const repaired = new Map<string, CID>()
 
   /** Runs `fn` on `cid`, and again on its repair when the engine refuses a hashType-less root */
@@ -38,7 +38,8 @@ export function repairing (service: DynamicDirectories, blockstore: Pick<Blockst
   }
 
   return {
-    create: (): Directory => service.create(),
+    blockstore,
+    create: (options?: CreateOptions): Directory => service.create(options),
     open: async (cid: CID, options: OpenOptions = {}) => retry(cid, options, async (at) => service.open(at, options)),
     cp: async (source: CID, target: CID, name: string, options: CpOptions = {}) => retry(target, options, async (at) => service.cp(source, at, name, options)),
     rm: async (target: CID, name: string, options: RmOptions = {}) => retry(target, options, async (at) => service.rm(at, name, options)),

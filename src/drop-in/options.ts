@@ -8,8 +8,8 @@
  * fractional count (and, in the engine, a bad shard option).
  */
 
-import { InvalidParametersError } from '../../errors.js'
-import type { DirectoryOptions } from '../../interface.js'
+import { InvalidParametersError } from '../errors.js'
+import type { DirectoryOptions, ReadMode } from '../interface.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 /**
@@ -54,10 +54,10 @@ export function readOptions (options: ReadOptions): ReadOptions {
 }
 
 /**
- * What the engine takes from a call's options: its signal, and its
+ * What the engine takes from a call's options: its signal, its
  * `onProgress`, which then also gets the engine's own events
- * (`dynamic-directory:burst`) next to the blockstore's
+ * (`dynamic-directory:burst`) next to the blockstore's, and `offline`
  */
-export function engineOptions (options: { signal?: AbortSignal, onProgress?(evt: any): void }): DirectoryOptions {
-  return { signal: options.signal, onProgress: options.onProgress }
+export function engineOptions (options: { signal?: AbortSignal, onProgress?(evt: any): void, offline?: boolean }): DirectoryOptions & ReadMode {
+  return { signal: options.signal, onProgress: options.onProgress, offline: checkFlag('offline', 'offline', options.offline) }
 }
