@@ -1,11 +1,11 @@
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
-import { encodeBasic } from '../src/basic/codec.js'
-import { dynamicDirectory } from '../src/index.js'
-import { buildDirectory, storedShape } from './fixtures/build.js'
-import { randomEntries } from './fixtures/entries.js'
-import { importerDirectory } from './fixtures/importer.js'
-import type { DirectoryEntry, ShardSplitStrategy } from '../src/index.js'
+import { encodeBasic } from '../../src/basic/codec.js'
+import { dynamicDirectory } from '../../src/index.js'
+import { buildDirectory, storedShape } from '../fixtures/build.js'
+import { randomEntries } from '../fixtures/entries.js'
+import { importerDirectory } from '../fixtures/importer.js'
+import type { DirectoryEntry, ShardSplitStrategy } from '../../src/index.js'
 
 /** The estimate each strategy makes, computed independently of src/size.ts */
 function estimate (entries: DirectoryEntry[], strategy: ShardSplitStrategy): number {

@@ -1,11 +1,11 @@
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../src/index.js'
-import { collect } from './fixtures/build.js'
-import { CountingBlockstore } from './fixtures/counting-blockstore.js'
-import { asciiEntries, linksBytes, randomFor } from './fixtures/entries.js'
-import { importerDirectory } from './fixtures/importer.js'
-import type { DirectoryEntry } from '../src/index.js'
+import { dynamicDirectory } from '../../src/index.js'
+import { collect } from '../fixtures/build.js'
+import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
+import { asciiEntries, linksBytes, randomFor } from '../fixtures/entries.js'
+import { importerDirectory } from '../fixtures/importer.js'
+import type { DirectoryEntry } from '../../src/index.js'
 
 describe('concurrent callers', function () {
   this.timeout(120_000)

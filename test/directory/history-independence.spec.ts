@@ -5,12 +5,12 @@
 
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
-import * as api from '../src/index.js'
-import { dynamicDirectory } from '../src/index.js'
-import { asciiEntries, linksBytes } from './fixtures/entries.js'
-import { importerDirectory } from './fixtures/importer.js'
-import { subShards } from './fixtures/shard-layout.js'
-import type { DirectoryEntry, DynamicDirectoryInit } from '../src/index.js'
+import * as api from '../../src/index.js'
+import { dynamicDirectory } from '../../src/index.js'
+import { asciiEntries, linksBytes } from '../fixtures/entries.js'
+import { importerDirectory } from '../fixtures/importer.js'
+import { subShards } from '../fixtures/shard-layout.js'
+import type { DirectoryEntry, DynamicDirectoryInit } from '../../src/index.js'
 import type { CID } from 'multiformats/cid'
 
 async function importerCid (entries: Iterable<DirectoryEntry>, init: DynamicDirectoryInit = {}): Promise<string> {

@@ -1,9 +1,9 @@
 import { expect } from 'aegir/chai'
 import { MemoryBlockstore } from 'blockstore-core'
-import { dynamicDirectory } from '../src/index.js'
-import { buildDirectory, collect } from './fixtures/build.js'
-import { CountingBlockstore } from './fixtures/counting-blockstore.js'
-import { randomEntries } from './fixtures/entries.js'
+import { dynamicDirectory } from '../../src/index.js'
+import { buildDirectory, collect } from '../fixtures/build.js'
+import { CountingBlockstore } from '../fixtures/counting-blockstore.js'
+import { randomEntries } from '../fixtures/entries.js'
 import type { CID } from 'multiformats/cid'
 
 /** A blockstore whose puts fail while `failing` says so */
