@@ -239,7 +239,7 @@ export interface ReadMode {
 export interface OpenOptions extends DirectoryOptions, Pick<DirectoryInit, EditOption>, ReadMode {
   /**
    * Fetch the rest of the tree in the background after the open (see
-   * `DirectoryServiceInit.prefetch`); aborting `signal` ends it too. Pass
+   * `DynamicDirectoryInit.prefetch`); aborting `signal` ends it too. Pass
    * options to have its progress reported.
    *
    * @default the service's `prefetch`
