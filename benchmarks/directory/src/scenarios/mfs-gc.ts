@@ -1,8 +1,9 @@
 /**
  * MFS through `helia.gc()`: what keeping the MFS costs. On a cold B whose
  * MFS root points at A's HAMT (as the `mfs` scenario sets it up), the same
- * calls run with B's pins given to `mfs()` (every block it writes or reads
- * pinned with depth 0, a sweep before `helia.gc()`) and without: a cold rm,
+ * calls run with B's pins given to `mfs()` (what it reads or writes beside
+ * the engine and each directory block it writes pinned with depth 0, a
+ * sweep before `helia.gc()`) and without: a cold rm,
  * 20 writes under `/big` with `flush: false`, their flush, then one write
  * that flushes; with the pins, a `helia.gc()` after. The flush's cost must
  * follow the blocks it writes, not the directory's size.

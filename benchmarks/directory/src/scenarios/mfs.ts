@@ -269,7 +269,7 @@ export async function mfsScenario (ctx: BenchContext): Promise<Table[]> {
       ...notes
     ]
   }, {
-    title: `MFS through helia.gc(): ${LIBRARY_MFS} with B's pins (every block written or read pinned with depth 0, a sweep before the gc) and without`,
+    title: `MFS through helia.gc(): ${LIBRARY_MFS} with B's pins (what it reads or writes beside the engine and each directory block it writes pinned with depth 0; a sweep under the MFS's lock before the gc pins the rest it reaches) and without`,
     columns: ['entries', 'network', 'pins', 'step', 'blocks written', 'MFS pins after', 'time ms'],
     rows: gcRows,
     notes: [
