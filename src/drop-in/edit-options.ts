@@ -1,6 +1,6 @@
 /**
  * The options of a `@helia/unixfs` call that the engine takes: the signal,
- * progress, and the options that shape an edit.
+ * progress, `offline`, and the options that shape an edit.
  */
 
 import { engineOptions } from './options.js'
