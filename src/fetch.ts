@@ -140,6 +140,11 @@ export class BlockFetcher {
     this.source = init.source
   }
 
+  /** True when a source (the gateways) is asked before the blockstore */
+  get hasSource (): boolean {
+    return this.source != null
+  }
+
   /** Tells the source what is about to be asked for; the returned function ends that */
   expect (request: StreamRequest, signal: AbortSignal): () => void {
     return this.source?.expect(request, signal) ?? (() => {})

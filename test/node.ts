@@ -33,6 +33,7 @@ import './mfs/kills.node.js'
 import './gateway/hostile.node.js'
 import './gateway/kubo.node.js'
 import './gateway/drop-ins.node.js'
+import './gateway/size-check.node.js'
 
 carSpecs()
 countingBlockstoreSpecs()

@@ -25,6 +25,17 @@ import type { BurstProgress, DirectoryProgressEvents } from '../interface.js'
 import type { CID } from 'multiformats/cid'
 import type { ProgressOptions } from 'progress-events'
 
+/** A size-check burst of at least this many nodes... */
+const ENTITY_MIN_BURST = 32
+/**
+ * ...asks a source for the whole directory in one response (a gateway's
+ * `dag-scope=entity` CAR) when the directory's estimated entry bytes are at
+ * most this many times what the check still misses: it then fetches most of
+ * the directory anyway, and one response costs one round trip where a
+ * request per node costs a connection each
+ */
+const ENTITY_MAX_SHARE = 3
+
 /** One version of a directory's tree: its root, and the owner that may change its nodes in place */
 export interface TreeVersion {
   root: Shard
@@ -169,8 +180,25 @@ export class ShardLoader {
     }
   }
 
+  /**
+   * Tells the fetcher's source that a size-check burst is best served as
+   * the whole directory, when it is (see ENTITY_MAX_SHARE); the returned
+   * function ends that
+   */
+  private expectEntity (version: TreeVersion, refs: LinkRef[], goal: LoadGoal, signal: AbortSignal): () => void {
+    if (this.origin == null || goal.missing == null || refs.length < ENTITY_MIN_BURST || !this.env.fetcher.hasSource) {
+      return () => {}
+    }
+    const whole = this.frontier.estimatedBytes(version.root)
+    if (whole == null || whole > ENTITY_MAX_SHARE * goal.missing()) {
+      return () => {}
+    }
+    return this.env.fetcher.expect({ scope: 'entity', root: this.origin, covers: refs.map(ref => ref.link.cid) }, signal)
+  }
+
   private async burst (version: TreeVersion, refs: LinkRef[], goal: LoadGoal, options: LoadOptions): Promise<void> {
     this.counted(refs.length)
+    const release = this.expectEntity(version, refs, goal, options.signal)
     const decided = new AbortController()
     const swapped = new Set<LinkRef>()
     const done = (): boolean => (goal.path == null || unloadedOnPath(version.root, goal.path) == null) && goal.holds()
@@ -195,6 +223,7 @@ export class ShardLoader {
         throw err
       }
     } finally {
+      release()
       // from here on, landings only fill their shared links
       decided.abort()
       for (const ref of refs) {

@@ -11,7 +11,7 @@ import { valueAt } from '../hamt/read.js'
 import { ShardLink, Shard } from '../hamt/shard.js'
 import { PLAN_CANDIDATES, chooseBurst } from './burst-plan.js'
 import { CandidatePool } from './candidate-pool.js'
-import { ValueSamples } from './value-samples.js'
+import { ValueSamples, entriesUnder } from './value-samples.js'
 import type { Observation } from './value-samples.js'
 import type { LinkRef } from '../hamt/read.js'
 
@@ -106,6 +106,32 @@ export class SizeFrontier {
         }
       }
     }
+  }
+
+  /**
+   * The entry bytes of the whole tree under `root`, as far as what is
+   * loaded shows: the bytes counted so far, and for each unloaded link the
+   * entries its Tsize holds (over what one entry adds) at the mean entry's
+   * bytes. Undefined while nothing shows what an entry adds.
+   */
+  estimatedBytes (root: Shard): number | undefined {
+    const tau = this.samples.perEntry()
+    if (tau == null || (this.samples.entriesSeen === 0 && this.prior == null)) {
+      return undefined
+    }
+    const mean = this.samples.meanEntryBytes(this.prior ?? 0)
+    let unloadedTsize = 0
+    const level: Shard[] = [root]
+    for (let i = 0; i < level.length; i++) {
+      for (const value of level[i].values) {
+        if (value instanceof ShardLink) {
+          unloadedTsize += value.size
+        } else if (value instanceof Shard && value.unloaded > 0) {
+          level.push(value)
+        }
+      }
+    }
+    return root.bytes + entriesUnder(unloadedTsize, tau) * mean
   }
 
   /**
