@@ -65,26 +65,36 @@ export function peerError (err: unknown): unknown {
   return Peer == null ? err : withCause(new Peer(err.message), err)
 }
 
-/** Runs `fn`, throwing `@helia/unixfs`'s error for whatever it throws */
-export async function asPeer <T> (fn: () => Promise<T>): Promise<T> {
+/** Runs `fn`, throwing what `map` makes of whatever it throws: a drop-in's edge */
+export async function mapErrors <T> (map: (err: unknown) => unknown, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    throw peerError(err)
+    throw map(err)
   }
 }
 
-/** What `source()` yields, throwing `@helia/unixfs`'s error for whatever it throws */
-export async function * asPeerStream <T> (source: () => AsyncIterable<T>): AsyncGenerator<T> {
+/** What `source()` yields, throwing what `map` makes of whatever it throws */
+export async function * mapStreamErrors <T> (map: (err: unknown) => unknown, source: () => AsyncIterable<T>): AsyncGenerator<T> {
   try {
     yield * source()
   } catch (err) {
-    throw peerError(err)
+    throw map(err)
   }
 }
 
+/** Runs `fn`, throwing `@helia/unixfs`'s error for whatever it throws */
+export async function asPeer <T> (fn: () => Promise<T>): Promise<T> {
+  return mapErrors(peerError, fn)
+}
+
+/** What `source()` yields, throwing `@helia/unixfs`'s error for whatever it throws */
+export function asPeerStream <T> (source: () => AsyncIterable<T>): AsyncGenerator<T> {
+  return mapStreamErrors(peerError, source)
+}
+
 /** `@helia/unixfs`'s classes take no `{ cause }`: the engine's error is set after */
-function withCause <E extends Error> (peer: E, cause: Error): E {
+export function withCause <E extends Error> (peer: E, cause: Error): E {
   Object.defineProperty(peer, 'cause', { value: cause, writable: true, configurable: true, enumerable: false })
   return peer
 }

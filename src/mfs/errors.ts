@@ -20,6 +20,7 @@
  */
 
 import { AlreadyExistsError, DoesNotExistError, InvalidParametersError, NotADirectoryError, UnixFSError } from '@helia/unixfs/errors'
+import { mapErrors, mapStreamErrors, withCause } from '../drop-in/errors.js'
 import * as engine from '../errors.js'
 
 /** A path that should exist does not: `@helia/unixfs`'s class, which `@helia/mfs` throws (`code` `ERR_DOES_NOT_EXIST`) */
@@ -93,26 +94,15 @@ export function mfsError (err: unknown): unknown {
   if (Peer == null) {
     return err
   }
-  const peer = new Peer(err.message)
-  // @helia/unixfs's classes take no `{ cause }`
-  Object.defineProperty(peer, 'cause', { value: err, writable: true, configurable: true, enumerable: false })
-  return peer
+  return withCause(new Peer(err.message), err)
 }
 
 /** Runs `fn`, throwing `@helia/mfs`'s error for whatever it throws */
 export async function asMfs <T> (fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (err) {
-    throw mfsError(err)
-  }
+  return mapErrors(mfsError, fn)
 }
 
 /** What `source()` yields, throwing `@helia/mfs`'s error for whatever it throws */
-export async function * asMfsStream <T> (source: () => AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield * source()
-  } catch (err) {
-    throw mfsError(err)
-  }
+export function asMfsStream <T> (source: () => AsyncIterable<T>): AsyncGenerator<T> {
+  return mapStreamErrors(mfsError, source)
 }
