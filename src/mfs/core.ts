@@ -19,6 +19,7 @@ import { CID } from 'multiformats/cid'
 import { repairHashType } from '../compat/legacy-root.js'
 import { repairing } from '../compat/repairing.js'
 import { directoriesOf, readingThrough } from '../drop-in/directories.js'
+import { CALL_EDIT_OPTIONS, pickEditOptions } from '../drop-in/edit-options.js'
 import { putEmptyDirectory } from '../drop-in/empty-directory.js'
 import { childSize, readBlock, ReadWriteLock } from '../drop-in/engine.js'
 import { AlreadyExistsError, InvalidParametersError, NotADirectoryError } from '../errors.js'
@@ -37,9 +38,6 @@ import type { Mtime } from 'ipfs-unixfs'
 
 /** The most Tsizes kept; then the map starts again */
 const SIZE_CACHE = 4096
-
-/** The per-call options that shape an edit, as `@helia/mfs` passes them to `@helia/unixfs` */
-const SHARD_OPTIONS = ['shardSplitThresholdBytes', 'shardSplitStrategy', 'shardFanoutBits', 'profile'] as const
 
 /** A path split into names; it must be absolute */
 export function segments (path: unknown): string[] {
@@ -98,8 +96,7 @@ export class MfsCore implements TreeEnv {
     this.init = init
     const { key: _, noFlushLimit, ...engineInit } = init
     this.directories = directoriesOf(components, engineInit)
-    const { shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion } = init
-    this.editDefaults = Object.fromEntries(Object.entries({ shardSplitThresholdBytes, shardSplitStrategy, shardFanoutBits, profile, cidVersion }).filter(([, value]) => value != null))
+    this.editDefaults = pickEditOptions(init, [...CALL_EDIT_OPTIONS, 'cidVersion'])
     // checks them now, not at the first call
     this.directories.create(this.editDefaults)
     this.repaired = repairing(this.directories)
@@ -115,7 +112,7 @@ export class MfsCore implements TreeEnv {
    * opened with other options is reopened with the call's before it edits
    */
   editKey (options: object): string {
-    const overrides = Object.fromEntries(SHARD_OPTIONS.filter(name => (options as any)[name] != null).map(name => [name, (options as any)[name]]))
+    const overrides = pickEditOptions(options)
     if (Object.keys(overrides).length === 0) {
       return ''
     }
