@@ -34,6 +34,7 @@ import type { DirectoryEnv } from './directory.js'
 import type { BlockSource } from './fetch.js'
 import type { ShardLink } from './hamt/shard.js'
 import type { BlockReadExtras, CidOptions, CpOptions, CreateOptions, Directory, DirectoryBlocks, DirectoryEntry, DirectoryInit, DirectoryOptions, DirectoryStat, DynamicDirectories, DynamicDirectoryInit, OpenOptions, ReadMode, RmOptions } from './interface.js'
+import type { DirectoryConfig } from './options.js'
 import type { Lifecycle } from './signals.js'
 import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -62,6 +63,8 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   private readonly logger: ComponentLogger
   private readonly store: ServiceBlockstore
   private readonly init: DirectoryInit
+  /** The init's options resolved: what every fetcher of the service is made with */
+  private readonly config: DirectoryConfig
   private readonly fetcher: BlockFetcher
   /** Made on the first offline call */
   private offlineFetcher?: BlockFetcher
@@ -76,12 +79,12 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
     const { cacheNodes = DEFAULT_CACHE_NODES, prefetch = false, prefetchNodes = cacheNodes, gateways = [], ...directoryInit } = init
     checkNodeCount('cacheNodes', cacheNodes)
     checkNodeCount('prefetchNodes', prefetchNodes)
-    const config = resolveConfig(directoryInit)
+    this.config = resolveConfig(directoryInit)
     this.store = blockstore
     this.init = directoryInit
     // Helia's packages log through the node's logger, so two nodes in one process log apart
     this.logger = options.logger ?? defaultLogger()
-    this.source = gatewaySource(blockstore, gateways, config.stallTimeoutMs, this.logger)
+    this.source = gatewaySource(blockstore, gateways, this.config.stallTimeoutMs, this.logger)
     this.fetcher = this.newFetcher(blockstore, this.source)
     this.cacheNodes = cacheNodes
     this.prefetch = { enabled: prefetch, nodes: prefetchNodes }
@@ -245,8 +248,8 @@ export class DirectoryService implements DynamicDirectories, Lifecycle {
   }
 
   private newFetcher (blockstore: Pick<Blockstore, 'get'>, source?: BlockSource): BlockFetcher {
-    const config = resolveConfig(this.init)
-    return new BlockFetcher(blockstore, { limit: Math.max(config.fetchBudget, config.listWindow), refetchTimeoutMs: config.refetchTimeoutMs, stallTimeoutMs: config.stallTimeoutMs, source, log: this.logger.forComponent('helia:dynamic-directory:fetch') })
+    const { fetchBudget, listWindow, refetchTimeoutMs, stallTimeoutMs } = this.config
+    return new BlockFetcher(blockstore, { limit: Math.max(fetchBudget, listWindow), refetchTimeoutMs, stallTimeoutMs, source, log: this.logger.forComponent('helia:dynamic-directory:fetch') })
   }
 
   /** The fetcher a call reads through: the offline one asks no gateway and no peer */
