@@ -36,9 +36,9 @@ import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { blockKey, readBlock } from '../drop-in/engine.js'
 import { LostBlockError } from './errors.js'
+import type { DirectoryBlocks } from '../interface.js'
 import type { GraphWalkerFactory, Pins } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
-import type { Blockstore } from 'interface-blockstore'
 
 /** The multicodec (private-use range) of the CIDs under which the MFS pins blocks */
 export const MFS_PIN_CODEC = 0x306d66
@@ -49,7 +49,8 @@ const WALK_CONCURRENCY = 32
 /** The most block states kept in memory; then the map starts again (a state is looked up in the datastore) */
 const KNOWN_LIMIT = 65_536
 
-export type ProtectedBlockstore = Pick<Blockstore, 'get' | 'put' | 'has'>
+/** The blocks it protects: the directories' `blockstore`, whose reads take `offline` */
+export type ProtectedBlockstore = DirectoryBlocks
 
 /** The pins API the protection uses: Helia's `helia.pins` */
 export type MfsPins = Pick<Pins, 'add' | 'rm' | 'get' | 'ls' | 'setMetadata'>
@@ -146,7 +147,7 @@ export class Protection {
       },
       async * get (cid, options) {
         const written = await protection.beforeRead(cid, options)
-        yield * store.get(cid, written ? { ...options, offline: true } as any : options)
+        yield * store.get(cid, written ? { ...options, offline: true } : options)
       },
       has: async (cid, options) => store.has(cid, options)
     }
@@ -281,7 +282,6 @@ export class Protection {
   private async walk (roots: CID[], options: AbortOptions): Promise<Map<string, CID>> {
     const reached = new Map<string, CID>()
     const seen = new Set<string>()
-    const offline = { get: (cid: CID, opts?: AbortOptions) => this.store.get(cid, { ...opts, offline: true } as any) }
     let frontier = roots
     while (frontier.length > 0) {
       const next: CID[] = []
@@ -304,7 +304,7 @@ export class Protection {
             return
           }
           try {
-            for (const link of dagPb.decode(await readBlock(offline, cid, options)).Links) {
+            for (const link of dagPb.decode(await readBlock(this.store, cid, { signal: options.signal, offline: true } as AbortOptions)).Links) {
               next.push(link.Hash)
             }
           } catch (err: any) {
