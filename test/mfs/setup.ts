@@ -13,6 +13,7 @@ import { importer } from 'ipfs-unixfs-importer'
 import { readBlock } from '../../src/blocks.js'
 import { mfs } from '../../src/mfs/index.js'
 import { decodeUnixFSData } from '../../src/pb/unixfs-data.js'
+import { toBytes } from '../fixtures/counting-blockstore.js'
 import type { MFS, MFSComponents, MFSInit } from '../../src/mfs/index.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { ImportCandidate, ImporterOptions } from 'ipfs-unixfs-importer'
@@ -128,14 +129,7 @@ export async function all <T> (source: AsyncIterable<T>): Promise<T[]> {
 }
 
 export async function bytesOf (source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks = await all(source)
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
+  return toBytes(source)
 }
 
 /** The root's UnixFS data, hashType read from the protobuf */
