@@ -53,7 +53,7 @@ export interface GatewaySourceInit {
   logger?: ComponentLogger
 }
 
-export type BlockChecker = Pick<Blockstore, 'has'>
+type BlockChecker = Pick<Blockstore, 'has'>
 export type GatewayBlockstore = Pick<Blockstore, 'put'> & Partial<BlockChecker>
 
 /** The source for the `gateways` option: undefined when there are none */
