@@ -75,17 +75,17 @@ export function since (start: number): number {
 }
 
 /**
- * How `value` stands against a goal and a must: 'goal met', 'must met, goal
+ * How `value` stands against a target and a limit: 'target met', 'within the limit, target
  * missed' or 'MISSED' ('n/a' without a value). `lowerIsBetter` for times and
  * sizes, false for speed-ups.
  */
-export function verdict (value: number | null, goal: number, must: number, lowerIsBetter = true): string {
+export function verdict (value: number | null, target: number, limit: number, lowerIsBetter = true): string {
   if (value == null) {
     return 'n/a'
   }
   const meets = (bound: number): boolean => lowerIsBetter ? value <= bound : value >= bound
-  if (meets(goal)) {
-    return 'goal met'
+  if (meets(target)) {
+    return 'target met'
   }
-  return meets(must) ? 'must met, goal missed' : 'MISSED'
+  return meets(limit) ? 'within the limit, target missed' : 'MISSED'
 }

@@ -90,8 +90,8 @@ async function measured (ctx: BenchContext, trees: Map<number, ContentTree>, poi
         rounds: result.rounds,
         'ratio to minimum': ratio(result.blocks, minimum.nodes),
         'rounds floor (ceil(min/budget))': Math.ceil(minimum.nodes / fetchBudget),
-        'blocks goal': verdict.blocks,
-        'rounds goal': verdict.rounds,
+        'blocks target': verdict.blocks,
+        'rounds target': verdict.rounds,
         'final CID': result.cid.toString() === expected ? 'match' : 'MISMATCH'
       })
     }
@@ -103,12 +103,12 @@ async function measured (ctx: BenchContext, trees: Map<number, ContentTree>, poi
   }
   return {
     title: 'Blocks and rounds of one cold delete against the offline minimum (local counting blockstore)',
-    columns: ['entries', 'shard nodes', 'fetch budget', 'blocks', 'rounds', 'ratio to minimum', 'rounds floor (ceil(min/budget))', 'blocks goal', 'rounds goal', 'final CID'],
+    columns: ['entries', 'shard nodes', 'fetch budget', 'blocks', 'rounds', 'ratio to minimum', 'rounds floor (ceil(min/budget))', 'blocks target', 'rounds target', 'final CID'],
     rows,
     notes: [
       `Entries file-0000001.txt ..., raw CIDv1 of "content N" (Tsize its length), importer { cidVersion: 1 }, threshold ${THRESHOLD} (links-bytes), fanout 256; the middle name deleted from a fresh service. Blocks: every get, the root included, after the requests a burst stopped waiting for have landed; rounds: the library's bursts, the root's included.`,
       'Offline minimum: the root and the path, then the fewest further nodes (each after its parent) whose entry bytes less the victim\'s exceed the threshold: the fewer of the issue\'s bound (open the k richest level-1 subtrees, then greedily the richest frontier node; fewest over k) and a priced bound (test/fixtures/minimum.ts).',
-      'Goals: blocks at most 1.15x minimum + 4 (must 1.3x + 4); rounds at budgets of 16 and up at most ceil(minimum / budget) + 3 (must + 4). "final CID": after flush, against the importer\'s for the remaining entries.'
+      'Targets: blocks at most 1.15x minimum + 4 (limit 1.3x + 4); rounds at budgets of 16 and up at most ceil(minimum / budget) + 3 (limit + 4). "final CID": after flush, against the importer\'s for the remaining entries.'
     ]
   }
 }
@@ -191,7 +191,7 @@ async function throughProxy (ctx: BenchContext, tree: ContentTree): Promise<Tabl
     title: 'One cold delete of 10^6 entries through the 20 ms proxy (B fetches from A over Bitswap), then the new root',
     columns: ['network', 'implementation', ...NETWORK_COLUMNS, 'same CID as the importer'],
     rows: [libRow, otherRow, ratioRow('proxy', libRow, otherRow, ['blocks requested', 'time ms'])],
-    notes: [`${UNIXFS} over the library: ${speedup ?? '?'}x the time (goal at least 35x, must 20x), in the same run, on the same tree (${tree.nodes.length} shard nodes, ${victim}).`]
+    notes: [`${UNIXFS} over the library: ${speedup ?? '?'}x the time (target at least 35x, limit 20x), in the same run, on the same tree (${tree.nodes.length} shard nodes, ${victim}).`]
   }
 }
 
@@ -255,7 +255,7 @@ async function memory (ctx: BenchContext, tree: ContentTree): Promise<Table> {
     title,
     columns: ['measure', 'entries', 'retained nodes', 'bytes per entry (heap + arrayBuffers)', 'peak heap MB', 'verdict'],
     rows,
-    notes: ['Growth after a forced gc from before open() to after the listing (the first row, the directory referenced); the peak is heapUsed over the listing less the start, sampled every 5 ms and every 10,000 entries. Goal: at most 150 bytes per entry (must 180); the listing stays within the retained-tree bound.']
+    notes: ['Growth after a forced gc from before open() to after the listing (the first row, the directory referenced); the peak is heapUsed over the listing less the start, sampled every 5 ms and every 10,000 entries. Target: at most 150 bytes per entry (limit 180); the listing stays within the retained-tree bound.']
   }
 }
 

@@ -107,32 +107,32 @@ async function listings (ctx: BenchContext): Promise<Table> {
       const last = ratio(other.result.estimateMs, lib.result.lastMs)
       const libRow = listingRow(label, LIBRARY, lib.result, lib.network)
       if (count === 50_000 && mode === 'proxy') {
-        libRow.goal = `first: ${verdict(lib.result.firstMs, 250, 400)}; last: ${verdict(lib.result.lastMs, 5_000, 8_000)}`
+        libRow.target = `first: ${verdict(lib.result.firstMs, 250, 400)}; last: ${verdict(lib.result.lastMs, 5_000, 8_000)}`
       }
       rows.push(libRow, listingRow(label, UNIXFS, other.result, other.network), {
         network: label,
         implementation: `ratio ${UNIXFS} / library`,
         'first entry ms': ratio(other.result.firstMs, lib.result.firstMs),
         'last entry ms': other.result.capped ? `~${last} (extrapolated; >= ${ratio(other.result.lastMs, lib.result.lastMs)})` : last,
-        goal: count === 10_000 && mode === 'proxy' ? `${verdict(last, 100, 80, false)} (100x, must 80x)` : ''
+        target: count === 10_000 && mode === 'proxy' ? `${verdict(last, 100, 80, false)} (100x, limit 80x)` : ''
       }, {
         network: label,
         implementation: FLOOR,
         'last entry ms': floor.result.ms,
         'blocks requested': floor.network.requested,
         'max in flight': floor.network.maxInFlight,
-        goal: `${UNIXFS} / floor: ${other.result.capped ? '~' : ''}${ratio(other.result.estimateMs, floor.result.ms)}; library / floor: ${ratio(lib.result.lastMs, floor.result.ms)}`
+        target: `${UNIXFS} / floor: ${other.result.capped ? '~' : ''}${ratio(other.result.estimateMs, floor.result.ms)}; library / floor: ${ratio(lib.result.lastMs, floor.result.ms)}`
       })
     }
   }
 
   return {
     title: 'Time to the first and the last entry of cold listings: open + entries() against @helia/unixfs ls',
-    columns: ['network', 'implementation', 'entries listed', 'first entry ms', 'last entry ms', 'blocks requested', 'max in flight', 'all entries', 'goal'],
+    columns: ['network', 'implementation', 'entries listed', 'first entry ms', 'last entry ms', 'blocks requested', 'max in flight', 'all entries', 'target'],
     rows,
     notes: [
       'Each row a fresh node B; times from before `open` (library) or `ls` (@helia/unixfs), the root fetch included. Default options: listWindow 256. "all entries": every name once.',
-      `Goals through the proxy: 50k first entry within 250 ms (must 400), 50k last entry within 5 s (must 8); 10k last entry at least 100x faster than ${UNIXFS} ls (must 80x).`,
+      `Targets through the proxy: 50k first entry within 250 ms (limit 400), 50k last entry within 5 s (limit 8); 10k last entry at least 100x faster than ${UNIXFS} ls (limit 80x).`,
       `Floor: the same blocks on a fresh node B with no directory code: raw \`get\`s level by level, a level's blocks all asked for at once (at most ${FLOOR_WANTS.toLocaleString('en')} on the wire, the most @helia/bitswap keeps per peer), each decoded only for its sub-shard links. It needs the round trips a breadth-first listing needs, with none of a listing's own work: its time is what Helia and Bitswap cost for these blocks here (a listing that overlaps levels can win back a little of the wait between them).`,
       ...notes
     ]
@@ -180,13 +180,13 @@ async function chains (ctx: BenchContext): Promise<Table> {
       network: modeLabel(mode),
       implementation: `ratio ${UNIXFS} / library`,
       'time ms': `${ratio(other.ms, off.ms)} (prefetch off), ${onRatio} (prefetch on)`,
-      goal: mode === 'proxy' ? `prefetch on: ${verdict(onRatio, 20, 10, false)} (20x, must 10x)` : ''
+      target: mode === 'proxy' ? `prefetch on: ${verdict(onRatio, 20, 10, false)} (20x, limit 10x)` : ''
     })
   }
 
   return {
     title: `${STREAM_CHAIN_CALLS} rm/cp calls chained through the returned CIDs on a cold ${STREAM_CHAIN_ENTRIES.toLocaleString('en')}-entry HAMT (${blocks} shard blocks), cp sources local, prefetch off and on`,
-    columns: ['network', 'implementation', 'calls', 'blocks requested', 'max in flight', 'time ms', 'ms / call', 'ends on the importer\'s CID', 'goal'],
+    columns: ['network', 'implementation', 'calls', 'blocks requested', 'max in flight', 'time ms', 'ms / call', 'ends on the importer\'s CID', 'target'],
     rows,
     notes: [
       `${calls.filter(call => call.op === 'rm').length} rm of distinct entries and as many cp putting them back (seeded, interleaved), each on the CID the previous call returned; the chain ends on the directory it started from. The cp sources (raw blocks) are put in B's blockstore before the timed calls; no size is passed, so the source's block is read locally for its Tsize.`,
@@ -224,16 +224,16 @@ async function prefetchedDelete (ctx: BenchContext): Promise<Table> {
       'runs (ms, off)': times.off.map(ms => Math.round(ms)).join(', '),
       'runs (ms, on)': times.on.map(ms => Math.round(ms)).join(', '),
       'delete\'s own blocks (off / on, median)': `${median(requested.off)} / ${median(requested.on)}`,
-      goal: r == null ? 'n/a' : `${r <= 1.3 ? 'met' : 'MISSED'} (must be at most 1.3x)`
+      target: r == null ? 'n/a' : `${r <= 1.3 ? 'met' : 'MISSED'} (limit: at most 1.3x)`
     })
   }
 
   return {
     title: `A cold delete with prefetch on against off (${STREAM_CHAIN_ENTRIES.toLocaleString('en')}-entry HAMT)`,
-    columns: ['network', 'prefetch off: median ms', 'prefetch on: median ms', 'on / off', 'runs (ms, off)', 'runs (ms, on)', 'delete\'s own blocks (off / on, median)', 'goal'],
+    columns: ['network', 'prefetch off: median ms', 'prefetch on: median ms', 'on / off', 'runs (ms, off)', 'runs (ms, on)', 'delete\'s own blocks (off / on, median)', 'target'],
     rows,
     notes: [
-      `${COLD_DELETE_RUNS} names, each deleted on a fresh node B with prefetch off then on: open(cid, { prefetch }), delete(name) and flush() at once, timed together (the root fetch included). Must: on at most 1.3x off. "delete's own blocks": the directory's fetchedBlocks when the delete returned (prefetched blocks are counted apart).`
+      `${COLD_DELETE_RUNS} names, each deleted on a fresh node B with prefetch off then on: open(cid, { prefetch }), delete(name) and flush() at once, timed together (the root fetch included). Limit: on at most 1.3x off. "delete's own blocks": the directory's fetchedBlocks when the delete returned (prefetched blocks are counted apart).`
     ]
   }
 }

@@ -103,7 +103,7 @@ async function heapPerEntry (ctx: BenchContext, tree: Trees): Promise<Table> {
     columns: ['entries', 'shard nodes', 'retained nodes', 'heap bytes/entry', 'arrayBuffers bytes/entry', 'heap+arrayBuffers bytes/entry', 'block bytes/entry', 'verdict'],
     rows,
     notes: [
-      'Goal: at most 150 bytes/entry (must reach 250), read on heap+arrayBuffers so that moving data off the JS heap into buffers is no saving. Names `file-0000001.txt`, raw CIDv1 leaves, Tsize 100-999, importer HAMT (threshold 262144, fanout 256).',
+      'Target: at most 150 bytes/entry (limit 250), read on heap+arrayBuffers so that moving data off the JS heap into buffers is no saving. Names `file-0000001.txt`, raw CIDv1 leaves, Tsize 100-999, importer HAMT (threshold 262144, fanout 256).',
       'Growth after a forced gc, from before open() to after the full listing. The blockstore hands out fresh copies of blocks, so buffers the tree keeps count as arrayBuffers growth. "block bytes/entry": the shard blocks\' own bytes over entries, for scale. A warm-up run comes first (compiled code lives on the heap too).'
     ]
   }
@@ -158,7 +158,7 @@ async function rmPerCall (ctx: BenchContext, tree: Trees): Promise<Table> {
     columns: ['entries', 'shard nodes', 'ls (load) ms', 'median ms / rm', 'mean ms / rm', 'final CID'],
     rows,
     notes: [
-      `service.ls(cid) to the end first (the service caches the loaded tree), then ${RM_TIMED_CALLS} calls cid = await service.rm(cid, name), names spread evenly over the directory, each on the previous result, each call timed. Goal: 200k within 2x of 20k per call (must: within 3x), on the median call (the mean includes collections of the large tree's garbage). "final CID": against the importer's for the remaining entries.`,
+      `service.ls(cid) to the end first (the service caches the loaded tree), then ${RM_TIMED_CALLS} calls cid = await service.rm(cid, name), names spread evenly over the directory, each on the previous result, each call timed. Target: 200k within 2x of 20k per call (limit: within 3x), on the median call (the mean includes collections of the large tree's garbage). "final CID": against the importer's for the remaining entries.`,
       'A warm-up run on the smaller tree comes first.'
     ]
   }
@@ -207,7 +207,7 @@ async function versions (ctx: BenchContext, tree: Trees): Promise<Table> {
       { measure: 'heapUsed + arrayBuffers (flushed blocks excluded)', 'one version MB': bothOne / MB, [`${RM_CALLS} versions MB`]: bothFifty / MB, ratio: ratio(bothFifty, bothOne) }
     ],
     notes: [
-      `dynamicDirectory(..., { cacheNodes: 10_000_000 }); growth after a forced gc from before service.ls(cid) (to the end) to after it, and from the same baseline to after ${RM_CALLS} chained service.rm calls (each result cached). Must: ${RM_CALLS} versions at most 1.3x one, on heapUsed.`,
+      `dynamicDirectory(..., { cacheNodes: 10_000_000 }); growth after a forced gc from before service.ls(cid) (to the end) to after it, and from the same baseline to after ${RM_CALLS} chained service.rm calls (each result cached). Limit: ${RM_CALLS} versions at most 1.3x one, on heapUsed.`,
       `The rm calls flushed ${(store.writtenBytes / MB).toFixed(2)} MB of blocks into the blockstore; they are taken out of the arrayBuffers row. Final stat: ${stat.entries} entries, exact: ${stat.exact}.`
     ]
   }
@@ -246,18 +246,18 @@ async function deleteAgainstMinimum (ctx: BenchContext): Promise<Table> {
       bursts,
       'ratio to minimum': ratio(requested, minimum),
       'delete ms': ms,
-      goal: blocksOk && burstsOk ? 'met' : [blocksOk ? '' : 'blocks over', burstsOk ? '' : 'bursts over'].filter(text => text !== '').join(', '),
+      target: blocksOk && burstsOk ? 'met' : [blocksOk ? '' : 'blocks over', burstsOk ? '' : 'bursts over'].filter(text => text !== '').join(', '),
       'final CID': root.toString() === canonical ? 'match' : 'MISMATCH'
     })
   }
 
   return {
     title: `Blocks fetched against the minimum for one cold delete (${COLD_ENTRIES.toLocaleString('en')} entries, ${fixture.nodes.length}-node HAMT, delete ${COLD_VICTIM})`,
-    columns: ['fetch budget', 'blocks requested', 'distinct blocks', 'bursts', 'ratio to minimum', 'delete ms', 'goal', 'final CID'],
+    columns: ['fetch budget', 'blocks requested', 'distinct blocks', 'bursts', 'ratio to minimum', 'delete ms', 'target', 'final CID'],
     rows,
     notes: [
       `Entries file-000001.txt .. file-${String(COLD_ENTRIES).padStart(6, '0')}.txt, raw CIDv1 blocks of "content N" (Tsize = their length), importer with cidVersion 1, threshold ${THRESHOLD}. Offline minimum: the root and the path to the victim, then greedily the unloaded node (parent loaded) with the most links-bytes in its own entries, until the loaded bytes minus the victim's exceed the threshold.`,
-      'Each budget: a fresh CountingBlockstore and service, open(root), delete, 200 ms for requests in flight to land, then every get counted (the root included). Goal: at most 1.15 x minimum + 4 blocks, and at most 12 bursts at budgets of 16 and more. "final CID": after flush, against the importer\'s for the 9,999 remaining entries.'
+      'Each budget: a fresh CountingBlockstore and service, open(root), delete, 200 ms for requests in flight to land, then every get counted (the root included). Target: at most 1.15 x minimum + 4 blocks, and at most 12 bursts at budgets of 16 and more. "final CID": after flush, against the importer\'s for the 9,999 remaining entries.'
     ]
   }
 }
